@@ -1,0 +1,20 @@
+/** Streams a command writes to; injected so tests can run the CLI in-process. */
+export interface CliIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  cwd: string;
+}
+
+/** Exit codes promised by the CLI contract. */
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+export interface Command {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** Full `--help` text of the command. */
+  help: string;
+  run(args: string[], io: CliIO): Promise<number>;
+}

@@ -1,0 +1,30 @@
+// Builds everything: `tsc -b` typechecks the whole repo and emits runtime/dist (with declarations),
+// then esbuild bundles the extension (dist/client.js) and the language server (dist/server.js).
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import * as esbuild from 'esbuild';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+
+try {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b'], { stdio: 'inherit' });
+} catch {
+  console.error('build: TypeScript reported errors (above); nothing was bundled.');
+  process.exit(1);
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+};
+
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
+  esbuild.build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' }),
+]);

@@ -1,0 +1,65 @@
+import { createReadStream } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { packFixtures, type PackedFixture } from './fixtures';
+
+export interface FixtureRegistry {
+  /** Registry URL with a trailing slash, for arborist's `registry` option or an .npmrc. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the packed fixtures as an npm registry on 127.0.0.1, so installs in tests run through the
+ * real arborist and the real HTTP fetch path, with semver ranges and dist-tags, and need no network.
+ */
+export async function startFixtureRegistry(fixtures?: PackedFixture[]): Promise<FixtureRegistry> {
+  const packed = fixtures ?? (await packFixtures());
+  const byName = new Map<string, PackedFixture[]>();
+  for (const f of packed) byName.set(f.name, [...(byName.get(f.name) ?? []), f]);
+
+  let base = '';
+  const server: Server = createServer((req, res) => {
+    const url = decodeURIComponent(new URL(req.url ?? '/', base).pathname).slice(1);
+    const tarball = packed.find((f) => url === `${f.name}/-/${path.basename(f.tarball)}`);
+    if (tarball) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      createReadStream(tarball.tarball).pipe(res);
+      return;
+    }
+    const versions = byName.get(url);
+    if (!versions) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'Not found' }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(packument(url, versions, base)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return {
+    url: base,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+function packument(name: string, versions: PackedFixture[], base: string): object {
+  const sorted = [...versions].sort((a, b) => a.version.localeCompare(b.version, undefined, { numeric: true }));
+  const latest = sorted[sorted.length - 1];
+  return {
+    name,
+    'dist-tags': { latest: latest?.version },
+    versions: Object.fromEntries(
+      sorted.map((f) => [
+        f.version,
+        { ...f.manifest, dist: { tarball: `${base}${name}/-/${path.basename(f.tarball)}`, integrity: f.integrity } },
+      ]),
+    ),
+  };
+}
