@@ -31,24 +31,32 @@ export class Workbench {
     return new Workbench(browser, page);
   }
 
-  /** Runs a command by its palette title ("Multiverse: Show Output"). */
-  async runCommand(title: string): Promise<void> {
+  /**
+   * Runs a command by its palette title ("Multiverse: Show Output"). Retries the palette until the
+   * command is listed: right after start-up the workbench may not have read the extension's
+   * contributions yet, and the first key press can land before it takes focus.
+   */
+  async runCommand(title: string, timeout = 30_000): Promise<void> {
     const { page } = this;
-    for (let attempt = 0; ; attempt++) {
+    const row = page.locator(`.quick-input-list .monaco-list-row[aria-label*=${JSON.stringify(title)}]`).first();
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      await page.keyboard.press('Escape');
       await page.keyboard.press('F1');
       try {
-        await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 5000 });
-        break;
+        await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 3000 });
+        await page.keyboard.type(title, { delay: 10 });
+        await row.waitFor({ timeout: 3000 });
+        await row.click();
+        return;
       } catch (error) {
-        // The first key press can land before the workbench takes focus.
-        if (attempt === 3) throw error;
-        await page.mouse.click(700, 450);
+        if (Date.now() > deadline) {
+          await this.screenshot(`failed-command-${title.replace(/\W+/g, '-')}`);
+          throw error;
+        }
+        await page.mouse.click(700, 300);
       }
     }
-    await page.keyboard.type(title);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    await row.waitFor({ timeout: 10_000 });
-    await page.keyboard.press('Enter');
   }
 
   /** Text of the output panel once it shows `expected`. */
