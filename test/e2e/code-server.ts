@@ -23,6 +23,8 @@ export interface CodeServerOptions {
   vsix?: string;
   /** User settings merged over the quiet defaults. */
   settings?: Record<string, unknown>;
+  /** Extra environment for code-server and so for its extension host. */
+  env?: Record<string, string>;
 }
 
 /** Path of code-server's entry script, installed by test/e2e/setup.sh (which prints it). */
@@ -77,7 +79,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const port = await freePort();
   const configFile = path.join(home, 'config.yaml');
   await writeFile(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-  const env = { ...process.env, TMPDIR: dirs.tmp, XDG_CONFIG_HOME: dirs.config, XDG_DATA_HOME: dirs.data };
+  const env = { ...process.env, ...options.env, TMPDIR: dirs.tmp, XDG_CONFIG_HOME: dirs.config, XDG_DATA_HOME: dirs.data };
   const common = ['--config', configFile, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
 
   if (options.vsix) {
@@ -130,5 +132,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}`, port, log: () => output, stop };
+  return {
+    url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}`,
+    port,
+    log: () => output,
+    stop,
+  };
 }

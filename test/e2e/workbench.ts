@@ -22,12 +22,12 @@ export class Workbench {
     readonly page: Page,
   ) {}
 
-  static async open(url: string): Promise<Workbench> {
+  static async open(url: string, options: { waitForExplorer?: boolean } = {}): Promise<Workbench> {
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(url);
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+    if (options.waitForExplorer !== false) await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
     return new Workbench(browser, page);
   }
 
