@@ -116,11 +116,12 @@ function addAnchor(anchors: Map<string, ConflictAnchor>, graph: TreeGraph, edge:
 export function formatChain(graph: TreeGraph, chain: DependencyEdge[]): string {
   const first = chain[0];
   if (!first) return '(project)';
-  const parts = [describeProject(nodeAt(graph, first.from))];
+  const parts = [describeProject(graph, nodeAt(graph, first.from))];
   for (const edge of chain) parts.push(edge.to === null ? `${edge.name}@${edge.spec} (missing)` : describeNode(nodeAt(graph, edge.to)));
   return parts.join(' > ');
 }
 
-function describeProject(node: PackageNode): string {
-  return node.isRoot ? '(root)' : `${node.name} (workspace)`;
+function describeProject(graph: TreeGraph, node: PackageNode): string {
+  if (!node.isRoot) return `${node.name} (workspace)`;
+  return graph.namespace === null ? '(root)' : `(namespace ${graph.namespace})`;
 }

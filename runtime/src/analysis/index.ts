@@ -9,6 +9,8 @@ export { ManifestError, parseManifest } from './manifest';
 export { DEFAULT_SINGLETONS } from './tree-conflicts';
 export { anchorsFor, copiesOf, dependencyChains, describeNode, edgeAt, formatChain, manifestField, nodeAt } from './graph';
 export { loadTree } from './load-tree';
+export { explainPackage, type CopyExplanation, type PackageExplanation } from './explain';
+export { childrenOf, type TreeEntry } from './tree-view';
 
 export interface AnalyzeOptions {
   /** Packages that must be installed once; replaces nothing, adds to {@link DEFAULT_SINGLETONS}. */
