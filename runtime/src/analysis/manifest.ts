@@ -41,7 +41,8 @@ export function parseManifest(text: string, file: string): Record<string, unknow
   const first = errors[0];
   if (first) {
     const { line, column } = positionAt(text, first.offset);
-    throw new ManifestError(file, line, column, printParseErrorCode(first.error));
+    // "ValueExpected" → "value expected": the message is read by people, the code by nobody.
+    throw new ManifestError(file, line, column, printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase());
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ManifestError(file, 1, 1, 'a package.json must hold a JSON object');
   return value as Record<string, unknown>;

@@ -136,14 +136,4 @@ export interface ProjectAnalysis {
   /** Absolute path of multiverse.json, or `null` when the project has none. */
   configFile: string | null;
   conflicts: Conflict[];
-  /** Problems that kept part of the analysis from running (unreadable manifests, a broken lockfile). */
-  problems: AnalysisProblem[];
-}
-
-export interface AnalysisProblem {
-  file: string;
-  message: string;
-  /** 1-based, when the problem is a parse error with a position. */
-  line?: number;
-  column?: number;
 }

@@ -42,7 +42,7 @@ Exit codes: 0 no errors (warnings allowed), 1 conflicts found, 2 usage or input 
     await requirePackageJson(dir);
     const analysis = await analyzeProject(dir, { singletons: values.singleton });
     const errors = analysis.conflicts.filter((c) => c.severity === 'error').length;
-    if (values.json) io.stdout.write(`${JSON.stringify({ projectDir: dir, conflicts: analysis.conflicts, problems: analysis.problems, summary: summary(analysis) }, null, 2)}\n`);
+    if (values.json) io.stdout.write(`${JSON.stringify({ projectDir: dir, conflicts: analysis.conflicts, summary: summary(analysis) }, null, 2)}\n`);
     else io.stdout.write(report(analysis));
     return errors > 0 ? EXIT_FINDINGS : EXIT_OK;
   },
@@ -65,7 +65,6 @@ function summary(analysis: ProjectAnalysis): { packages: number; namespaces: num
 function report(analysis: ProjectAnalysis): string {
   const { packages, namespaces, errors, warnings } = summary(analysis);
   const lines = analysis.conflicts.map((c) => formatConflict(c, analysis.projectDir));
-  for (const p of analysis.problems) lines.push(`error    ${path.relative(analysis.projectDir, p.file) || p.file}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}: ${p.message}`);
   const scope = `${packages} package${packages === 1 ? '' : 's'}${namespaces > 0 ? `, ${namespaces} namespace${namespaces === 1 ? '' : 's'}` : ''}`;
   const verdict = errors + warnings === 0 ? `no conflicts (${scope})` : `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} (${scope})`;
   return `${lines.join('\n')}${lines.length > 0 ? '\n\n' : ''}${verdict}\n`;
