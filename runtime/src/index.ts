@@ -3,3 +3,5 @@ export { nameProblem, assertValidName } from './names';
 export type { NameKind } from './names';
 export { resolveInside } from './paths';
 export { version } from './version';
+export { resolveModule, ResolveError, ResolverCache } from './resolver';
+export type { Resolution, ResolveOptions, ModuleFormat } from './resolver';
