@@ -7,3 +7,5 @@ export { ConfigError, CONFIG_FILE, namespaceFor, parseConfig, readConfig } from 
 export type { ConfigProblem, ExtensionConfig, NamespaceConfig, ProjectConfig } from './config';
 export { analyzeProject, childrenOf, copiesOf, DEFAULT_SINGLETONS, dependencyChains, explainPackage, formatChain, ManifestError, namespaceRoot, nodeAt, edgeAt } from './analysis';
 export type { AnalyzeOptions, Conflict, ConflictAnchor, ConflictKind, CopyExplanation, DependencyEdge, Dependent, EdgeProblem, EdgeType, NamespaceState, NamespaceSummary, PackageExplanation, PackageNode, ProjectAnalysis, TreeEntry, TreeGraph, TreeSource } from './analysis';
+export { resolveModule, ResolveError, ResolverCache } from './resolver';
+export type { Resolution, ResolveOptions, ModuleFormat } from './resolver';
