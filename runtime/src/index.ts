@@ -5,7 +5,7 @@ export { resolveInside } from './paths';
 export { version } from './version';
 export { ConfigError, CONFIG_FILE, namespaceFor, parseConfig, readConfig } from './config';
 export type { ConfigProblem, ExtensionConfig, NamespaceConfig, ProjectConfig } from './config';
-export { analyzeProject, childrenOf, copiesOf, DEFAULT_SINGLETONS, dependencyChains, explainPackage, formatChain, ManifestError, namespaceRoot, nodeAt, edgeAt } from './analysis';
+export { analyzeProject, childrenOf, copiesOf, DEFAULT_SINGLETONS, dependencyChains, explainPackage, formatChain, ManifestError, manifestField, namespaceRoot, nodeAt, edgeAt } from './analysis';
 export type { AnalyzeOptions, Conflict, ConflictAnchor, ConflictKind, CopyExplanation, DependencyEdge, Dependent, EdgeProblem, EdgeType, NamespaceState, NamespaceSummary, PackageExplanation, PackageNode, ProjectAnalysis, TreeEntry, TreeGraph, TreeSource } from './analysis';
 export { resolveModule, ResolveError, ResolverCache } from './resolver';
 export type { Resolution, ResolveOptions, ModuleFormat } from './resolver';

@@ -42,7 +42,7 @@ export async function analyzeProject(projectDir: string, options: AnalyzeOptions
   signal?.throwIfAborted();
   const singletons = [...new Set([...DEFAULT_SINGLETONS, ...(options.singletons ?? [])])];
   const conflicts = treeConflicts(main, singletons);
-  if (config === null) return { projectDir: dir, main, namespaces: [], namespaceSummaries: [], configFile: null, conflicts };
+  if (config === null) return { projectDir: dir, main, namespaces: [], namespaceSummaries: [], configFile: null, config: null, conflicts };
 
   const states = await (options.namespaceStatus ?? namespaceStates)(dir, config);
   const namespaces = await analyzeNamespaces(dir, config, states, main, signal);
@@ -59,6 +59,7 @@ export async function analyzeProject(projectDir: string, options: AnalyzeOptions
     namespaces: namespaces.trees,
     namespaceSummaries: namespaces.summaries,
     configFile: config.file || path.join(dir, CONFIG_FILE),
+    config,
     conflicts,
   };
 }

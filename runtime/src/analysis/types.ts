@@ -1,3 +1,5 @@
+import type { ProjectConfig } from '../config';
+
 /**
  * The dependency graph Multiverse analyses, in a plain, JSON-serialisable form. Arborist's own tree
  * is dropped after loading: it keeps every package.json and several indexes alive, which is more
@@ -135,5 +137,7 @@ export interface ProjectAnalysis {
   namespaceSummaries: NamespaceSummary[];
   /** Absolute path of multiverse.json, or `null` when the project has none. */
   configFile: string | null;
+  /** The validated multiverse.json, or `null` when the project has none. */
+  config: ProjectConfig | null;
   conflicts: Conflict[];
 }
