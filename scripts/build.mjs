@@ -26,5 +26,14 @@ const common = {
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' }),
+  // The server bundles arborist and jsonc-parser. jsonc-parser's "main" is a UMD build whose
+  // dynamic requires esbuild cannot follow, so prefer the ESM build ("module"). run-script's
+  // require.resolve of node-gyp only runs for install scripts, which the server never runs.
+  esbuild.build({
+    ...common,
+    entryPoints: ['server/src/main.ts'],
+    outfile: 'dist/server.js',
+    mainFields: ['module', 'main'],
+    external: ['node-gyp/bin/node-gyp.js'],
+  }),
 ]);
