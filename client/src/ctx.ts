@@ -1,21 +1,44 @@
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  ExecuteCommandRequest,
+  LanguageClient,
+  State,
+  TransportKind,
+  type LanguageClientOptions,
+  type RequestType,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { AnalysisChangedNotification, Commands, type InstallArguments } from './model/protocol';
+import { explainRestricted } from './trust';
+
+/** Contexts keys the manifest's `when` clauses read. */
+const SERVER_RUNNING = 'multiverse.serverRunning';
 
 /**
- * Owns everything the extension starts: the language client, its output channel and the commands.
- * Restarting the server replaces the client but keeps the commands registered.
+ * Owns everything the extension starts: the language client, its output channel, the events the
+ * views listen to and every registered disposable. Restarting the server replaces the client but
+ * keeps commands, views and their subscriptions.
  */
-export class Ctx {
+export class Ctx implements vscode.Disposable {
+  readonly output: vscode.OutputChannel;
   private client: LanguageClient | undefined;
-  private readonly output: vscode.OutputChannel;
+  private readonly analysisChanged = new vscode.EventEmitter<void>();
+  private readonly shutdownHooks: (() => Promise<void>)[] = [];
+  /** Fires after each (re-)analysis of a folder and when the server (re)starts or stops: views reload then. */
+  readonly onDidChangeAnalysis = this.analysisChanged.event;
 
-  constructor(private readonly extension: vscode.ExtensionContext) {
+  constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Multiverse');
-    extension.subscriptions.push(
-      this.output,
-      vscode.commands.registerCommand('multiverse.restartServer', () => this.restart()),
-      vscode.commands.registerCommand('multiverse.showOutput', () => this.output.show(true)),
-    );
+    extension.subscriptions.push(this, this.output, this.analysisChanged);
+  }
+
+  /** Registers disposables for the extension's lifetime. */
+  register(...disposables: vscode.Disposable[]): void {
+    this.extension.subscriptions.push(...disposables);
+  }
+
+  get trusted(): boolean {
+    return vscode.workspace.isTrusted;
   }
 
   async start(): Promise<void> {
@@ -34,18 +57,86 @@ export class Ctx {
         { scheme: 'file', language: 'typescriptreact' },
       ],
       outputChannel: this.output,
+      // The server reads `singletons` from here at start and from didChangeConfiguration afterwards.
+      initializationOptions: { singletons: vscode.workspace.getConfiguration('multiverse').get<string[]>('singletons', []) },
+      synchronize: { configurationSection: 'multiverse' },
+      middleware: {
+        // Code actions (the light bulb's "Isolate dependency", "Install namespaces") run the
+        // server's install command through here: it installs packages, so it needs trust.
+        executeCommand: async (command, args, next) => {
+          if (command !== Commands.installNamespaces) return next(command, args);
+          return this.installNamespaces(args[0] as InstallArguments);
+        },
+      },
     };
-    this.client = new LanguageClient('multiverse', 'Multiverse', serverOptions, clientOptions);
-    await this.client.start();
+    const client = new LanguageClient('multiverse', 'Multiverse', serverOptions, clientOptions);
+    this.client = client;
+    client.onDidChangeState(({ newState }) => {
+      void vscode.commands.executeCommand('setContext', SERVER_RUNNING, newState === State.Running);
+      this.analysisChanged.fire();
+    });
+    client.onNotification(AnalysisChangedNotification, () => this.analysisChanged.fire());
+    await client.start();
   }
 
   async restart(): Promise<void> {
-    await this.client?.stop();
+    await this.stopClient();
     await this.start();
   }
 
-  async dispose(): Promise<void> {
-    await this.client?.stop();
+  /** Sends one of the custom requests; fails with a message naming it when the server is not running. */
+  async request<P, R>(type: RequestType<P, R, void>, params: P, token?: vscode.CancellationToken): Promise<R> {
+    const client = this.client;
+    if (!client?.isRunning()) throw new Error(`The Multiverse server is not running, so ${type.method} cannot be answered; run "Multiverse: Restart Server".`);
+    return client.sendRequest(type, params, token);
+  }
+
+  /**
+   * Installs namespaces through the server, which reports cancellable work-done progress while npm
+   * runs. Shows the server's one-line summary; resolves to it, or to undefined when nothing ran.
+   */
+  async installNamespaces(args: InstallArguments): Promise<string | undefined> {
+    if (!this.trusted) {
+      explainRestricted('Installing namespaces');
+      return undefined;
+    }
+    const client = this.client;
+    if (!client?.isRunning()) {
+      void vscode.window.showErrorMessage('Multiverse: the server is not running, so nothing can be installed. Run "Multiverse: Restart Server".');
+      return undefined;
+    }
+    try {
+      const summary = (await client.sendRequest(ExecuteCommandRequest.type, { command: Commands.installNamespaces, arguments: [args] })) as unknown;
+      const text = typeof summary === 'string' ? summary : 'Namespaces installed.';
+      void vscode.window.showInformationMessage(`Multiverse: ${text}`);
+      return text;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.output.appendLine(`Installing namespaces in ${args.folder} failed: ${message}`);
+      void vscode.window.showErrorMessage(`Multiverse: installing namespaces failed: ${message}`, 'Show Output').then((choice) => {
+        if (choice) this.output.show(true);
+      });
+      return undefined;
+    }
+  }
+
+  private async stopClient(): Promise<void> {
+    const client = this.client;
     this.client = undefined;
+    if (client?.needsStop()) await client.stop();
+  }
+
+  dispose(): void {
+    void this.stopClient();
+  }
+
+  /** Work to finish before the extension host exits, such as stopping isolated extensions. */
+  onShutdown(hook: () => Promise<void>): void {
+    this.shutdownHooks.push(hook);
+  }
+
+  /** Awaited by `deactivate`, so the server and every process Multiverse started are gone before the host exits. */
+  async shutdown(): Promise<void> {
+    await Promise.all([this.stopClient(), ...this.shutdownHooks.map((hook) => hook())]);
   }
 }
