@@ -5,3 +5,7 @@ export { resolveInside } from './paths';
 export { version } from './version';
 export { ConfigError, CONFIG_FILE, namespaceFor, parseConfig, readConfig } from './config';
 export type { ConfigProblem, ExtensionConfig, NamespaceConfig, ProjectConfig } from './config';
+export { defaultStore, installProject, installTree, mapFile, namespaceDir, namespaceStatus, ProgressDisplay, readMap } from './install';
+export type { InstallProjectOptions, InstallProjectResult, InstallTreeOptions, NamespaceMap, NamespaceMapEntry, NamespaceState, ProgressEvent } from './install';
+export { applyIsolation, defaultNamespace, planIsolation, revertIsolation } from './isolate';
+export type { FileEdit, IsolationPlan } from './isolate';
