@@ -1,5 +1,4 @@
 import { applyEdits, modify, parse, type FormattingOptions } from 'jsonc-parser';
-import { nameProblem } from 'multiverse';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 
@@ -9,15 +8,6 @@ export interface ManifestText {
   document: TextDocument | undefined;
   /** Open in the editor: the edit is then checked against the version the editor has. */
   open: boolean;
-}
-
-/**
- * The namespace a package is isolated into when the user has not chosen one: named after the
- * package (`@scope/name` → `scope-name`), so isolating several packages never merges them by accident.
- */
-export function defaultNamespaceFor(packageName: string): string {
-  const candidate = packageName.replace(/^@/, '').replace(/\//g, '-').replace(/[^A-Za-z0-9_.-]/g, '-').replace(/\.\.+/g, '.');
-  return nameProblem(candidate) === undefined ? candidate : `ns-${candidate.replace(/^[^A-Za-z0-9]+/, '')}`;
 }
 
 /** One property to set (or remove, with `undefined`) in a manifest. */
