@@ -28,12 +28,17 @@ export function isolateEdit(packageJson: ManifestText, config: ManifestText, fie
   ]);
 }
 
-/** The edit behind "Move back to the main tree": the reverse of {@link isolateEdit}. */
+/**
+ * The edit behind "Move back to the main tree": the reverse of {@link isolateEdit}. A namespace left
+ * without dependencies is removed with it, since an empty tree serves nothing.
+ */
 export function moveBackEdit(packageJson: ManifestText, config: ManifestText, namespace: string, name: string, spec: string): WorkspaceEdit {
   const pkg = packageJson.document ? (parse(packageJson.document.getText()) as { dependencies?: Record<string, string> } | undefined) : undefined;
   const alreadyDeclared = pkg?.dependencies?.[name] !== undefined;
+  const ns = config.document ? (parse(config.document.getText()) as { namespaces?: Record<string, { dependencies?: Record<string, string> }> } | undefined)?.namespaces?.[namespace] : undefined;
+  const last = Object.keys(ns?.dependencies ?? {}).every((dep) => dep === name);
   return workspaceEdit([
-    [config, [{ jsonPath: ['namespaces', namespace, 'dependencies', name], value: undefined }]],
+    [config, [{ jsonPath: last ? ['namespaces', namespace] : ['namespaces', namespace, 'dependencies', name], value: undefined }]],
     [packageJson, alreadyDeclared ? [] : [{ jsonPath: ['dependencies', name], value: spec }]],
   ]);
 }

@@ -72,6 +72,8 @@ export class MultiverseServer {
   /** URIs each project last published diagnostics for, so stale ones are cleared. */
   private readonly published = new Map<Project, Set<string>>();
   private readonly typingTimers = new Map<string, NodeJS.Timeout>();
+  /** Diagnostics being published after an analysis (they read manifests from disk). */
+  private readonly publishing = new Set<Promise<void>>();
   private singletons: string[] = [];
 
   constructor(private host: ServerHost) {}
@@ -144,6 +146,7 @@ export class MultiverseServer {
   /** Resolves when every folder's analysis reflects the latest change (for tests and benchmarks). */
   async settled(): Promise<void> {
     await Promise.all([...this.projects.values()].map((p) => p.settled()));
+    await Promise.all(this.publishing);
   }
 
   didChangeWorkspaceFolders(event: WorkspaceFoldersChangeEvent): void {
@@ -358,7 +361,13 @@ export class MultiverseServer {
   private addFolder(uri: string): Project {
     const existing = this.projects.get(uri);
     if (existing) return existing;
-    const project = new Project(URI.parse(uri).fsPath, uri, { onChanged: (p) => void this.publishProject(p), log: (m) => this.host.log(m) }, () => ({ singletons: this.singletons }));
+    const onChanged = (changed: Project): void => {
+      const done = this.publishProject(changed)
+        .catch((error: unknown) => this.host.log(`Publishing diagnostics for ${changed.dir} failed: ${errorMessage(error)}`))
+        .finally(() => this.publishing.delete(done));
+      this.publishing.add(done);
+    };
+    const project = new Project(URI.parse(uri).fsPath, uri, { onChanged, log: (m) => this.host.log(m) }, () => ({ singletons: this.singletons }));
     this.projects.set(uri, project);
     return project;
   }
