@@ -171,5 +171,5 @@ async function isEmptyOrAbsent(dir: string): Promise<boolean> {
 
 function doneMessage(store: StoreResult): string {
   if (store.crossDevice) return `installed ${store.files} files (store on another filesystem: files not shared)`;
-  return `installed ${store.files} files, ${store.reused} shared with other trees`;
+  return `installed ${store.files} files, ${store.reused} of them already in the store`;
 }
