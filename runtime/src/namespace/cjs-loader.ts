@@ -106,7 +106,7 @@ export class CommonJsLoader {
       this.evaluate(module, resolution);
       failed = false;
     } finally {
-      if (failed) delete this.cache[resolution.path];
+      if (failed) Reflect.deleteProperty(this.cache, resolution.path);
     }
     internals.loaded = true;
     this.owner.recordLoaded(resolution);

@@ -168,7 +168,7 @@ class NamespaceImpl implements Namespace {
     if (loader === null) return;
     this.loader = null;
     this.facade = null;
-    for (const key of Object.keys(loader.cache)) delete loader.cache[key];
+    for (const key of Object.keys(loader.cache)) Reflect.deleteProperty(loader.cache, key);
     this.addons.dispose();
     if (this.joined !== null) void this.joined.then((bridge) => bridge.leave(this.info.id));
   }
@@ -183,7 +183,10 @@ class NamespaceImpl implements Namespace {
 
   loadCommonJsForEsm(file: string): unknown {
     const loader = this.live('loading CommonJS');
-    return loader.load(resolveModule(file, file, { conditions: 'require', boundary: this.root, cache: this.resolverCache }), null);
+    const resolution = resolveModule(file, file, { conditions: 'require', boundary: this.root, cache: this.resolverCache });
+    // The hooks thread reports this load too, but its message may arrive after the module ran.
+    this.recordLoaded(resolution, 'import');
+    return loader.load(resolution, null);
   }
 
   moduleFacade(): object {
