@@ -9,3 +9,7 @@ export { defaultStore, installProject, installTree, linkIntoStore, mapFile, name
 export type { InstallProjectOptions, InstallProjectResult, InstallTreeOptions, NamespaceMap, NamespaceMapEntry, NamespaceState, NpmConfig, ProgressEvent, StoreResult } from './install';
 export { applyIsolation, defaultNamespace, planIsolation, revertIsolation } from './isolate';
 export type { FileEdit, IsolationPlan } from './isolate';
+export { resolveModule, ResolveError, ResolverCache } from './resolver';
+export type { Resolution, ResolveOptions, ModuleFormat } from './resolver';
+export { createNamespace, NamespaceModuleNotFoundError } from './namespace';
+export type { Namespace, NamespaceOptions, NamespaceResolution, LoadedModule, AddonPolicy } from './namespace';
