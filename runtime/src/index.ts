@@ -7,9 +7,11 @@ export { ConfigError, CONFIG_FILE, namespaceFor, parseConfig, readConfig } from 
 export type { ConfigProblem, ExtensionConfig, NamespaceConfig, ProjectConfig } from './config';
 export { analyzeProject, childrenOf, copiesOf, DEFAULT_SINGLETONS, dependencyChains, explainPackage, formatChain, ManifestError, manifestField, nodeAt, edgeAt } from './analysis';
 export type { AnalyzeOptions, Conflict, ConflictAnchor, ConflictKind, CopyExplanation, DependencyEdge, Dependent, EdgeProblem, EdgeType, NamespaceSummary, PackageExplanation, PackageNode, ProjectAnalysis, TreeEntry, TreeGraph, TreeSource } from './analysis';
-export { resolveModule, ResolveError, ResolverCache } from './resolver';
-export type { Resolution, ResolveOptions, ModuleFormat } from './resolver';
-export { defaultStore, installProject, installTree, mapFile, namespaceDir, namespaceStatus, ProgressDisplay, readMap } from './install';
-export type { InstallProjectOptions, InstallProjectResult, InstallTreeOptions, NamespaceMap, NamespaceMapEntry, NamespaceState, ProgressEvent } from './install';
+export { defaultStore, installProject, installTree, linkIntoStore, mapFile, namespaceDir, namespaceStatus, ProgressDisplay, pruneStore, readMap, readNpmConfig } from './install';
+export type { InstallProjectOptions, InstallProjectResult, InstallTreeOptions, NamespaceMap, NamespaceMapEntry, NamespaceState, NpmConfig, ProgressEvent, StoreResult } from './install';
 export { applyIsolation, defaultNamespace, planIsolation, revertIsolation } from './isolate';
 export type { FileEdit, IsolationPlan } from './isolate';
+export { resolveModule, ResolveError, ResolverCache } from './resolver';
+export type { Resolution, ResolveOptions, ModuleFormat } from './resolver';
+export { createNamespace, NamespaceModuleNotFoundError } from './namespace';
+export type { Namespace, NamespaceOptions, NamespaceResolution, LoadedModule, AddonPolicy } from './namespace';

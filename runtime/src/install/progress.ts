@@ -37,7 +37,8 @@ export class ProgressDisplay {
       const phaseChanged = event.phase !== row.event?.phase;
       row.event = event;
       if (!this.stream.isTTY) {
-        if (phaseChanged || event.phase === 'done' || event.phase === 'failed') this.stream.write(`${plainLine(label, event)}\n`);
+        // 'up-to-date' is left to the command's summary: in a log one line per namespace is enough.
+        if ((phaseChanged || event.phase === 'done' || event.phase === 'failed') && event.phase !== 'up-to-date') this.stream.write(`${plainLine(label, event)}\n`);
       } else if (phaseChanged || event.phase === 'done' || event.phase === 'failed' || event.phase === 'up-to-date') this.draw();
       else this.timer ??= setTimeout(() => this.draw(), REDRAW_MS);
     };

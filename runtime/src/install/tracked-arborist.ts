@@ -1,4 +1,4 @@
-import Arborist from '@npmcli/arborist';
+import type Arborist from '@npmcli/arborist';
 import type { ProgressListener } from './progress';
 
 /** arborist's tracker methods (public in its source, missing from the published types). */
@@ -13,7 +13,9 @@ interface Trackers {
  * installing in parallel apart, so this wraps the instance's own tracker methods instead.
  */
 export async function reifyWithProgress(options: Arborist.Options, onProgress: ProgressListener | undefined): Promise<Arborist.Node> {
-  const arb = new Arborist(options) as Arborist & Trackers;
+  // Loaded on first use: requiring arborist takes ~180 ms, which every CLI command would pay otherwise.
+  const { default: ArboristClass } = await import('@npmcli/arborist');
+  const arb = new ArboristClass(options) as Arborist & Trackers;
   let total = 0;
   let done = 0;
   const finish = arb.finishTracker.bind(arb);

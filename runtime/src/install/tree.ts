@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import npa from 'npm-package-arg';
 import { dependencyProblem } from '../config/dependency-spec';
 import { InputError } from '../errors';
-import { inputsHash, isInstalledTree, treeState, writeStamp } from './fingerprint';
+import { inputsHash, treeState, writeStamp } from './fingerprint';
 import { installError } from './install-error';
 import { readNpmConfig, type NpmConfig } from './npm-config';
 import type { ProgressListener } from './progress';
@@ -171,5 +171,5 @@ async function isEmptyOrAbsent(dir: string): Promise<boolean> {
 
 function doneMessage(store: StoreResult): string {
   if (store.crossDevice) return `installed ${store.files} files (store on another filesystem: files not shared)`;
-  return `installed ${store.files} files, ${store.reused} shared with other trees`;
+  return `installed ${store.files} files, ${store.reused} of them already in the store`;
 }
