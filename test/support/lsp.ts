@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
 import type * as HostModule from '../../server/src/host';
+import type * as ProtocolModule from '../../server/src/protocol';
 import type * as ServerModule from '../../server/src/server';
 import { repoRoot } from './paths';
 
@@ -12,6 +13,8 @@ import { repoRoot } from './paths';
 const load = createRequire(__filename);
 export const { MultiverseServer } = load(path.join(repoRoot, 'out', 'server', 'server.js')) as typeof ServerModule;
 export type MultiverseServer = ServerModule.MultiverseServer;
+/** The request types clients use, from the one shared protocol file. */
+export const protocol = load(path.join(repoRoot, 'out', 'server', 'protocol.js')) as typeof ProtocolModule;
 
 /** A {@link HostModule.ServerHost} that records what the server sends, for in-process tests. */
 export class RecordingHost implements HostModule.ServerHost {
