@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rm, symlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { analyzeProject, ConfigError, explainPackage, ManifestError, type Conflict, type ProjectAnalysis } from 'multiverse';
+import { analyzeProject, ConfigError, explainPackage, installProject, ManifestError, type Conflict, type ProjectAnalysis } from 'multiverse';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
 import { installWith, tempDir, writeFiles } from './support/workspace';
 
@@ -142,10 +142,8 @@ test('namespaces: not installed, installed with its own tree, stale, declared tw
   ]);
   assert.deepEqual(only(before, 'missing').map((c) => [c.package, c.anchors[0]?.jsonPath.join('.')]), [['fixture-gone', 'namespaces.legacy.shared.0']]);
 
-  // The layout the installer produces: a generated package.json and a tree of its own.
-  const nsDir = path.join(dir, '.multiverse', 'legacy');
-  await writeFiles(nsDir, { 'package.json': { name: 'multiverse-namespace-legacy', private: true, dependencies: { 'fixture-lib': '^1.0.0', 'fixture-dual': '^1.0.0' } } });
-  await installWith(nsDir, registry.url);
+  await writeFiles(dir, { '.npmrc': `registry=${registry.url}\n` });
+  await installProject(dir);
   const installed = await analyzeProject(dir);
   assert.deepEqual(installed.namespaceSummaries.map((n) => `${n.name}:${n.state}`), ['legacy:installed']);
   assert.equal(installed.namespaces[0]?.namespace, 'legacy');
@@ -163,22 +161,22 @@ test('namespaces: not installed, installed with its own tree, stale, declared tw
   await assert.rejects(analyzeProject(dir), ConfigError);
 });
 
-test('a conflict inside a namespace tree is anchored at the namespace entry in multiverse.json', async () => {
+test('a conflict inside a namespace tree is anchored at the namespace entries in multiverse.json', async () => {
   const dir = await tempDir('ns-conflict');
   await writeFiles(dir, {
     'package.json': { name: 'app', version: '1.0.0' },
-    'multiverse.json': { namespaces: { plugins: { dependencies: { 'fixture-peer': '^1.0.0', 'fixture-lib': '^2.0.0' } } } },
+    '.npmrc': `registry=${registry.url}\n`,
+    'multiverse.json': { namespaces: { plugins: { dependencies: { 'fixture-dual': '^1.0.0', 'fixture-esm': '^1.0.0' } } } },
   });
-  const nsDir = path.join(dir, '.multiverse', 'plugins');
-  await writeFiles(nsDir, { 'package.json': { name: 'multiverse-namespace-plugins', private: true, dependencies: { 'fixture-peer': '^1.0.0', 'fixture-lib': '^2.0.0' } } });
-  await installWith(nsDir, registry.url, { force: true });
-  const analysis = await analyzeProject(dir);
-  const [peer] = only(analysis, 'peer');
-  assert.equal(peer?.namespace, 'plugins');
-  assert.match(peer?.message ?? '', /in namespace "plugins"/);
-  assert.deepEqual(peer?.anchors.map((a) => [path.basename(a.file), ...a.jsonPath]).sort(), [
-    ['multiverse.json', 'namespaces', 'plugins', 'dependencies', 'fixture-lib'],
-    ['multiverse.json', 'namespaces', 'plugins', 'dependencies', 'fixture-peer'],
+  await installProject(dir);
+  const analysis = await analyzeProject(dir, { singletons: ['fixture-lib'] });
+  const [singleton, ...rest] = only(analysis, 'singleton');
+  assert.equal(rest.length, 0);
+  assert.equal(singleton?.namespace, 'plugins');
+  assert.match(singleton?.message ?? '', /in namespace "plugins"/);
+  assert.deepEqual(singleton?.anchors.map((a) => [path.basename(a.file), ...a.jsonPath]).sort(), [
+    ['multiverse.json', 'namespaces', 'plugins', 'dependencies', 'fixture-dual'],
+    ['multiverse.json', 'namespaces', 'plugins', 'dependencies', 'fixture-esm'],
   ]);
 });
 

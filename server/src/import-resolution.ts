@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { namespaceFor, namespaceRoot, resolveModule, type Resolution } from 'multiverse';
+import { namespaceFor, namespaceDir, resolveModule, type Resolution } from 'multiverse';
 import { packageNameOf } from './imports';
 import { isInside, type AnalysisIndex, type LocatedNode } from './project';
 
@@ -22,12 +22,12 @@ export function resolveImport(index: AnalysisIndex, fromFile: string, specifier:
   const { analysis, resolverCache: cache } = index;
   const namespace = namespaceOfImport(index, fromFile, specifier);
   let resolution: Resolution;
-  if (namespace !== null && !isInside(fromFile, namespaceRoot(analysis.projectDir, namespace))) {
+  if (namespace !== null && !isInside(fromFile, namespaceDir(analysis.projectDir, namespace))) {
     // App code routed into a namespace: resolve as if imported from the namespace's root.
-    const root = namespaceRoot(analysis.projectDir, namespace);
+    const root = namespaceDir(analysis.projectDir, namespace);
     resolution = resolveModule(specifier, path.join(root, 'package.json'), { conditions, boundary: root, cache });
   } else {
-    const boundary = namespace === null ? undefined : namespaceRoot(analysis.projectDir, namespace);
+    const boundary = namespace === null ? undefined : namespaceDir(analysis.projectDir, namespace);
     resolution = resolveModule(specifier, fromFile, { conditions, boundary, cache });
   }
   const copy = resolution.packageRoot === null ? undefined : index.nodeAtPath(resolution.packageRoot);

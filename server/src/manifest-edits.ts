@@ -1,5 +1,4 @@
 import { applyEdits, modify, parse, type FormattingOptions } from 'jsonc-parser';
-import { nameProblem } from 'multiverse';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 
@@ -9,15 +8,6 @@ export interface ManifestText {
   document: TextDocument | undefined;
   /** Open in the editor: the edit is then checked against the version the editor has. */
   open: boolean;
-}
-
-/**
- * The namespace a package is isolated into when the user has not chosen one: named after the
- * package (`@scope/name` → `scope-name`), so isolating several packages never merges them by accident.
- */
-export function defaultNamespaceFor(packageName: string): string {
-  const candidate = packageName.replace(/^@/, '').replace(/\//g, '-').replace(/[^A-Za-z0-9_.-]/g, '-').replace(/\.\.+/g, '.');
-  return nameProblem(candidate) === undefined ? candidate : `ns-${candidate.replace(/^[^A-Za-z0-9]+/, '')}`;
 }
 
 /** One property to set (or remove, with `undefined`) in a manifest. */
@@ -38,12 +28,17 @@ export function isolateEdit(packageJson: ManifestText, config: ManifestText, fie
   ]);
 }
 
-/** The edit behind "Move back to the main tree": the reverse of {@link isolateEdit}. */
+/**
+ * The edit behind "Move back to the main tree": the reverse of {@link isolateEdit}. A namespace left
+ * without dependencies is removed with it, since an empty tree serves nothing.
+ */
 export function moveBackEdit(packageJson: ManifestText, config: ManifestText, namespace: string, name: string, spec: string): WorkspaceEdit {
   const pkg = packageJson.document ? (parse(packageJson.document.getText()) as { dependencies?: Record<string, string> } | undefined) : undefined;
   const alreadyDeclared = pkg?.dependencies?.[name] !== undefined;
+  const ns = config.document ? (parse(config.document.getText()) as { namespaces?: Record<string, { dependencies?: Record<string, string> }> } | undefined)?.namespaces?.[namespace] : undefined;
+  const last = Object.keys(ns?.dependencies ?? {}).every((dep) => dep === name);
   return workspaceEdit([
-    [config, [{ jsonPath: ['namespaces', namespace, 'dependencies', name], value: undefined }]],
+    [config, [{ jsonPath: last ? ['namespaces', namespace] : ['namespaces', namespace, 'dependencies', name], value: undefined }]],
     [packageJson, alreadyDeclared ? [] : [{ jsonPath: ['dependencies', name], value: spec }]],
   ]);
 }

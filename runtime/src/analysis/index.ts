@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { CONFIG_FILE, readConfig } from '../config';
 import { loadTree } from './load-tree';
 import { readManifest } from './manifest';
-import { analyzeNamespaces, anchorNamespaceConflicts, namespaceStates } from './namespaces';
+import { namespaceStatus } from '../install';
+import { analyzeNamespaces, anchorNamespaceConflicts } from './namespaces';
 import { DEFAULT_SINGLETONS, treeConflicts } from './tree-conflicts';
 import type { NamespaceState, ProjectAnalysis } from './types';
 import type { ProjectConfig } from '../config';
@@ -14,14 +15,13 @@ export { anchorsFor, copiesOf, dependencyChains, describeNode, edgeAt, formatCha
 export { loadTree } from './load-tree';
 export { explainPackage, type CopyExplanation, type PackageExplanation } from './explain';
 export { childrenOf, type TreeEntry } from './tree-view';
-export { namespaceRoot } from './namespaces';
 
 export interface AnalyzeOptions {
   /** Packages that must be installed once, in addition to {@link DEFAULT_SINGLETONS}. */
   singletons?: readonly string[];
   /** Aborts between the expensive steps; the promise then rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** How each namespace stands on disk; defaults to comparing `.multiverse/<ns>/package.json` with the config. */
+  /** How each namespace stands on disk; defaults to the installer's fingerprint check. */
   namespaceStatus?: (projectDir: string, config: ProjectConfig) => Promise<Record<string, NamespaceState>>;
 }
 
@@ -44,7 +44,7 @@ export async function analyzeProject(projectDir: string, options: AnalyzeOptions
   const conflicts = treeConflicts(main, singletons);
   if (config === null) return { projectDir: dir, main, namespaces: [], namespaceSummaries: [], configFile: null, config: null, conflicts };
 
-  const states = await (options.namespaceStatus ?? namespaceStates)(dir, config);
+  const states = await (options.namespaceStatus ?? namespaceStatus)(dir, config);
   const namespaces = await analyzeNamespaces(dir, config, states, main, signal);
   conflicts.push(...namespaces.conflicts);
   for (const tree of namespaces.trees) {

@@ -1,39 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { CONFIG_FILE, type ProjectConfig } from '../config';
 import { copiesOf, edgeAt, manifestField, nodeAt } from './graph';
+import { namespaceDir } from '../install';
 import { loadTree } from './load-tree';
 import type { Conflict, ConflictAnchor, NamespaceState, NamespaceSummary, TreeGraph } from './types';
-
-/** Where a namespace's tree is installed, as the installer lays it out. */
-export function namespaceRoot(projectDir: string, name: string): string {
-  return path.join(projectDir, '.multiverse', name);
-}
-
-/**
- * Whether each namespace's installed tree matches multiverse.json: `missing` without an installed
- * tree, `stale` when the generated package.json asks for other dependencies than the config does.
- */
-export async function namespaceStates(projectDir: string, config: ProjectConfig): Promise<Record<string, NamespaceState>> {
-  const states: Record<string, NamespaceState> = {};
-  for (const [name, ns] of Object.entries(config.namespaces)) {
-    let installed: unknown;
-    try {
-      installed = JSON.parse(await readFile(path.join(namespaceRoot(projectDir, name), 'package.json'), 'utf8'));
-    } catch {
-      states[name] = 'missing';
-      continue;
-    }
-    const dependencies = (installed as { dependencies?: Record<string, string> }).dependencies ?? {};
-    states[name] = sameDependencies(dependencies, ns.dependencies) ? 'installed' : 'stale';
-  }
-  return states;
-}
-
-function sameDependencies(a: Record<string, string>, b: Record<string, string>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
-}
 
 export interface NamespaceAnalysis {
   trees: TreeGraph[];
@@ -60,7 +30,7 @@ export async function analyzeNamespaces(
   const configFile = config.file || path.join(projectDir, CONFIG_FILE);
   const anchor = (...jsonPath: string[]): ConflictAnchor => ({ file: configFile, jsonPath: ['namespaces', ...jsonPath] });
   for (const [name, ns] of Object.entries(config.namespaces)) {
-    const root = namespaceRoot(projectDir, name);
+    const root = namespaceDir(projectDir, name);
     const state = states[name] ?? 'missing';
     summaries.push({ name, state, root, dependencies: ns.dependencies, shared: ns.shared, scope: ns.scope });
     if (state !== 'missing') {

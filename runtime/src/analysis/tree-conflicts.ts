@@ -19,7 +19,8 @@ function edgeConflicts(graph: TreeGraph): Conflict[] {
   const invalidByTarget = new Map<number, DependencyEdge[]>();
   const peerByTarget = new Map<number, DependencyEdge[]>();
   for (const edge of graph.edges) {
-    if (edge.problem === null || edge.problem === 'DETACHED') continue;
+    // An extraneous package is loaded by nothing and goes with the next install: its unmet needs are not the project's.
+    if (edge.problem === null || edge.problem === 'DETACHED' || nodeAt(graph, edge.from).extraneous) continue;
     if (edge.problem === 'MISSING' || edge.to === null) {
       conflicts.push(missingConflict(graph, edge));
       continue;

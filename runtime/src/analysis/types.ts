@@ -1,4 +1,5 @@
 import type { ProjectConfig } from '../config';
+import type { NamespaceState } from '../install';
 
 /**
  * The dependency graph Multiverse analyses, in a plain, JSON-serialisable form. Arborist's own tree
@@ -115,8 +116,8 @@ export interface Conflict {
   message: string;
 }
 
-/** How a namespace from multiverse.json stands on disk. */
-export type NamespaceState = 'installed' | 'stale' | 'missing';
+/** How a namespace from multiverse.json stands on disk, as the installer's fingerprints tell. */
+export type { NamespaceState };
 
 export interface NamespaceSummary {
   name: string;

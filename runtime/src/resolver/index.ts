@@ -11,6 +11,7 @@ import { packageInfo } from './package-info';
 
 export { ResolveError } from './context';
 export { ResolverCache } from './fs-cache';
+export { boundedLookupPaths } from './lookup-paths';
 export type { ModuleFormat } from './format';
 
 /** Which file an import loads, and what it is. */

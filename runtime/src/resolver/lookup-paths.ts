@@ -14,10 +14,14 @@ const globalPaths = (Module as unknown as { globalPaths: string[] }).globalPaths
  * root (reached through a symlink) looks only in the root's `node_modules`.
  */
 export function lookupPaths(ctx: ResolveContext, fromDir: string, includeGlobal: boolean): string[] {
+  if (ctx.boundary !== null) return boundedLookupPaths(fromDir, ctx.boundary);
   const all = nodeModulePaths(fromDir);
-  if (ctx.boundary === null) return includeGlobal ? [...all, ...globalPaths] : all;
-  const boundary = ctx.boundary;
-  const inside = all.filter((dir) => isInside(path.dirname(dir), boundary));
+  return includeGlobal ? [...all, ...globalPaths] : all;
+}
+
+/** The `node_modules` folders searched from `fromDir` when lookups stop at `boundary`. */
+export function boundedLookupPaths(fromDir: string, boundary: string): string[] {
+  const inside = nodeModulePaths(fromDir).filter((dir) => isInside(path.dirname(dir), boundary));
   return inside.length > 0 ? inside : [path.join(boundary, 'node_modules')];
 }
 
