@@ -6,7 +6,7 @@ export { version } from './version';
 export { ExtensionManager } from './extensions/manager';
 export type { ExtensionManagerOptions, ExtensionInfo, ExtensionState, ExtensionLogEvent, ExtensionExitEvent, ExtensionRestartEvent } from './extensions/manager';
 export type { LoadOptions, Isolation, Permissions, Limits, RestartPolicy } from './extensions/load-options';
-export type { ExtensionHandle } from './extensions/handle';
+export type { ExtensionHandle, RemoteMethods, SyncMethods } from './extensions/handle';
 export { ExtensionError } from './extensions/extension-error';
 export { ExtensionBase } from './extensions/extension-base';
 export { ProxiedSingleton, type SingletonClass } from './extensions/proxied-singleton';

@@ -5,6 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { InputError } from '../errors';
 import type { CallOptions } from '../rpc/call-options';
 import { ExtensionError } from './extension-error';
+import type { RemoteObject } from './remote-object';
 import { createHandle, type ExtensionHandle } from './handle';
 import { normalizeLoadOptions, type ExtensionSpec, type Isolation, type LoadOptions } from './load-options';
 import { hostSingleton, ProxiedSingleton, singletonKey, type SingletonClass } from './proxied-singleton';
@@ -95,7 +96,7 @@ export class ExtensionManager extends EventEmitter {
   }
 
   /** Validates the options, installs the extension's dependencies, starts it and resolves once it is ready. */
-  async load(options: LoadOptions): Promise<ExtensionHandle> {
+  async load<T = RemoteObject>(options: LoadOptions): Promise<ExtensionHandle<T>> {
     const spec = normalizeLoadOptions(this.root, options, this.defaultTimeoutMs);
     if (this.extensions.has(spec.name)) throw new InputError('EEXTENSIONEXISTS', `An extension named "${spec.name}" is already loaded; stop it first or restart it.`);
     for (const api of Object.values(spec.apis)) if (isSingletonClass(api)) this.singletonClasses.set(singletonKey(api), api);
@@ -109,7 +110,7 @@ export class ExtensionManager extends EventEmitter {
       throw error;
     }
     if (spec.watch) extension.watcher = watchDirectory(spec.directory, () => void this.restartQuietly(extension, 'watch'));
-    return this.handleFor(extension);
+    return this.handleFor<T>(extension);
   }
 
   /** Stops an extension: its `stop()` hook runs, then it exits (or is killed after `limits.stopTimeoutMs`). */
@@ -128,10 +129,10 @@ export class ExtensionManager extends EventEmitter {
   }
 
   /** Stops and starts an extension again. Resolves to a new handle; existing handles follow the new run too. */
-  async restart(name: string): Promise<ExtensionHandle> {
+  async restart<T = RemoteObject>(name: string): Promise<ExtensionHandle<T>> {
     const extension = this.get(name);
     await this.relaunch(extension, 'manual');
-    return this.handleFor(extension);
+    return this.handleFor<T>(extension);
   }
 
   list(): ExtensionInfo[] {
@@ -166,8 +167,8 @@ export class ExtensionManager extends EventEmitter {
     return this.callExtension(extension, method, args, options);
   }
 
-  private handleFor(extension: Extension): ExtensionHandle {
-    return createHandle({
+  private handleFor<T>(extension: Extension): ExtensionHandle<T> {
+    return createHandle<T>({
       call: (method, args, options) => this.callExtension(extension, method, args, options),
       callSync: (method, args) => {
         if (extension.runner === undefined) throw new ExtensionError('EEXTENSIONSTOPPED', `Extension "${extension.spec.name}" is not running (${extension.state}).`, { extension: extension.spec.name });
