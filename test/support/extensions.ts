@@ -49,5 +49,4 @@ export interface Toolbox {
   busy(ms: number): string;
   nope(): never;
   _private(): string;
-  constructor(): never;
 }

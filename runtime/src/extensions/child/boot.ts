@@ -96,6 +96,7 @@ function extensionClass(module: unknown, entry: string): ExtensionClass {
   const what =
     typeof exported === 'function' ? `${exported.name === '' ? 'an anonymous function' : `"${exported.name}"`}, which does not extend ExtensionBase`
     : exported === undefined ? 'nothing'
+    : typeof exported === 'object' ? 'an object, not a class'
     : `a ${typeof exported}`;
   throw new InputError('ENOTEXTENSION', `${entry} must default-export a class extending ExtensionBase (import { ExtensionBase } from 'multiverse'); its default export is ${what}.`);
 }
