@@ -1,5 +1,7 @@
 import type { Command } from './command';
+import { installCommand } from './install';
+import { isolateCommand } from './isolate';
 import { validateCommand } from './validate';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [validateCommand];
+export const commands: Command[] = [installCommand, isolateCommand, validateCommand];
