@@ -87,7 +87,3 @@ describe('permissions in process mode (a seat belt, not a sandbox)', () => {
     await manager.stop('granted');
   });
 });
-
-test('dependencies need an installer', async () => {
-  await assert.rejects(manager.load({ name: 'needs-deps', path: 'toolbox', dependencies: { 'fixture-lib': '^1.0.0' } }), { code: 'ENOINSTALLER' });
-});

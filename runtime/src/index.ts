@@ -10,7 +10,7 @@ export type { InstallProjectOptions, InstallProjectResult, InstallTreeOptions, N
 export { applyIsolation, defaultNamespace, planIsolation, revertIsolation } from './isolate';
 export type { FileEdit, IsolationPlan } from './isolate';
 export { ExtensionManager } from './extensions/manager';
-export type { ExtensionManagerOptions, ExtensionInfo, ExtensionState, ExtensionLogEvent, ExtensionExitEvent, ExtensionRestartEvent } from './extensions/manager';
+export type { ExtensionManagerOptions, ExtensionInfo, ExtensionState, ExtensionLogEvent, ExtensionExitEvent, ExtensionRestartEvent, ExtensionProgressEvent } from './extensions/manager';
 export type { LoadOptions, Isolation, Permissions, Limits, RestartPolicy } from './extensions/load-options';
 export type { ExtensionHandle, RemoteMethods, SyncMethods } from './extensions/handle';
 export { ExtensionError } from './extensions/extension-error';

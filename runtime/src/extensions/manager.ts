@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { InputError } from '../errors';
 import type { CallOptions } from '../rpc/call-options';
+import type { InstallTreeOptions } from '../install/tree';
+import type { ProgressEvent } from '../install/progress';
 import { ExtensionError } from './extension-error';
 import type { RemoteObject } from './remote-object';
 import { createHandle, type ExtensionHandle } from './handle';
@@ -18,10 +20,10 @@ export interface ExtensionManagerOptions {
   /** Timeout of every call that sets none, unless the extension's `limits.callTimeoutMs` does (default: none). */
   defaultTimeoutMs?: number;
   /**
-   * Installs an extension's `dependencies` into `dir` and resolves when done; skipping when the tree
-   * is current is the installer's job. Defaults to the project installer.
+   * Installs an extension's `dependencies` into its own tree. Defaults to the project installer
+   * (`installTree`: arborist, the project's .npmrc, the shared store, skipped when the fingerprint matches).
    */
-  installTree?: (options: { dir: string; dependencies: Record<string, string>; projectDir: string; name: string }) => Promise<unknown>;
+  installTree?: (options: InstallTreeOptions) => Promise<unknown>;
 }
 
 export type ExtensionState = 'starting' | 'running' | 'restarting' | 'crashed' | 'stopped';
@@ -55,6 +57,11 @@ export interface ExtensionExitEvent {
   error: ExtensionError | undefined;
 }
 
+/** Progress of installing an extension's dependencies. */
+export interface ExtensionProgressEvent extends ProgressEvent {
+  name: string;
+}
+
 export interface ExtensionRestartEvent {
   name: string;
   reason: 'manual' | 'crash' | 'watch';
@@ -78,12 +85,13 @@ interface Extension {
  * Runs extensions in workers or child processes and hands out handles to call them. Lifecycle lives
  * here rather than on handles, because every property of a handle is a remote method.
  *
- * Events: `log` (ExtensionLogEvent), `exit` (ExtensionExitEvent), `restart` (ExtensionRestartEvent).
+ * Events: `log` (ExtensionLogEvent), `exit` (ExtensionExitEvent), `restart` (ExtensionRestartEvent),
+ * `progress` (ExtensionProgressEvent, while dependencies install).
  */
 export class ExtensionManager extends EventEmitter {
   readonly root: string;
   private readonly defaultTimeoutMs: number;
-  private readonly install: NonNullable<ExtensionManagerOptions['installTree']> | undefined;
+  private readonly install: (options: InstallTreeOptions) => Promise<unknown>;
   private readonly extensions = new Map<string, Extension>();
   private readonly singletonClasses = new Map<string, SingletonClass>();
 
@@ -92,7 +100,8 @@ export class ExtensionManager extends EventEmitter {
     if (typeof options?.root !== 'string') throw new InputError('EINVALIDOPTIONS', 'new ExtensionManager() needs { root }: the project directory.');
     this.root = path.resolve(options.root);
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? 0;
-    this.install = options.installTree;
+    // Loaded on first use: the installer pulls in arborist, which extensions without dependencies never need.
+    this.install = options.installTree ?? (async (install) => (await import('../install/tree.js')).installTree(install));
   }
 
   /** Validates the options, installs the extension's dependencies, starts it and resolves once it is ready. */
@@ -273,12 +282,14 @@ export class ExtensionManager extends EventEmitter {
 
   private async installDependencies(spec: ExtensionSpec): Promise<string | undefined> {
     if (Object.keys(spec.dependencies).length === 0) return undefined;
-    if (this.install === undefined) {
-      throw new InputError('ENOINSTALLER', `Extension "${spec.name}" declares dependencies, but this manager has no installer; pass installTree to new ExtensionManager().`);
-    }
-    // Extension trees sit beside namespace trees; the leading dot keeps them apart from namespace names.
-    const dir = path.join(this.root, '.multiverse', '.extensions', spec.name);
-    await this.install({ dir, dependencies: spec.dependencies, projectDir: this.root, name: spec.name });
+    const dir = extensionTreeDir(this.root, spec.name);
+    await this.install({
+      dir,
+      dependencies: spec.dependencies,
+      projectDir: this.root,
+      label: `extension "${spec.name}"`,
+      onProgress: (event) => this.emit('progress', { name: spec.name, ...event } satisfies ExtensionProgressEvent),
+    });
     return dir;
   }
 
@@ -287,6 +298,11 @@ export class ExtensionManager extends EventEmitter {
     if (extension === undefined) throw notLoaded(name);
     return extension;
   }
+}
+
+/** Where an extension's own dependency tree is installed. The leading dot keeps these apart from namespace trees. */
+export function extensionTreeDir(root: string, name: string): string {
+  return path.join(root, '.multiverse', '.extensions', name);
 }
 
 function notLoaded(name: string): InputError {
