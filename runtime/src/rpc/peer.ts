@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncResource } from 'node:async_hooks';
 import { InputError, MultiverseError } from '../errors';
 import { type CallOptions } from './call-options';
 import { cancel, inbound, type InboundCall } from './context';
@@ -8,13 +8,15 @@ import { CALL, CANCEL, CONTROL, FAILURE, RELEASE, RESULT, type CallMessage, type
 import type { Transport } from './transport';
 import { fromWireError, toWireError } from './wire-error';
 
-type Snapshot = (fn: (...args: unknown[]) => unknown, ...args: unknown[]) => unknown;
-
 interface Pending {
   resolve(value: unknown): void;
   reject(error: unknown): void;
-  /** The caller's async context, restored when the callee calls back while this call runs. */
-  snapshot: Snapshot;
+  /**
+   * The caller's async context, restored when the callee calls back while this call runs. A bare
+   * AsyncResource captures every AsyncLocalStorage store at ~0.1 µs; AsyncLocalStorage.snapshot()
+   * costs ~20 µs on Node 20, as much as the whole round trip.
+   */
+  context: AsyncResource;
   timer: NodeJS.Timeout | undefined;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
@@ -103,7 +105,7 @@ export class RpcPeer {
       return Promise.reject(this.sendError(error, encoding?.values ?? args, (i) => `args[${i}]`, `call ${this.label(target, method)}`));
     }
     return new Promise((resolve, reject) => {
-      const pending: Pending = { resolve, reject, snapshot: AsyncLocalStorage.snapshot() as Snapshot, timer: undefined, signal, onAbort: undefined, target, method };
+      const pending: Pending = { resolve, reject, context: new AsyncResource('MultiverseRpcCall'), timer: undefined, signal, onAbort: undefined, target, method };
       const timeoutMs = options?.timeoutMs ?? this.options.defaultTimeoutMs;
       if (timeoutMs !== undefined && timeoutMs > 0) {
         pending.timer = setTimeout(() => this.giveUp(id, new MultiverseError('ETIMEDOUT', `${this.label(target, method)} on ${this.options.remoteName} did not settle within ${timeoutMs} ms.`)), timeoutMs);
@@ -202,26 +204,42 @@ export class RpcPeer {
     if (functions !== undefined) attachFunctions(args, functions, this.makeProxy);
     const call: InboundCall = { peer: this, id, sync: false, cancelled: false, controller: undefined };
     this.running.set(id, call);
-    const snapshot = parent === undefined ? undefined : this.pending.get(parent)?.snapshot;
-    // `run` settles the call itself and never rejects.
-    if (snapshot === undefined) void inbound.run(call, this.run, call, target, method, args);
-    else snapshot(() => void inbound.run(call, this.run, call, target, method, args));
+    const context = parent === undefined ? undefined : this.pending.get(parent)?.context;
+    if (context === undefined) inbound.run(call, this.run, call, target, method, args);
+    else context.runInAsyncScope(inbound.run, inbound, call, this.run, call, target, method, args);
   }
 
-  private readonly run = async (call: InboundCall, target: Target, method: string | null, args: unknown[]): Promise<void> => {
+  /**
+   * Runs an incoming call and answers it. Synchronous results are answered at once: going through
+   * an async function would cost promise allocations and microtask turns on every call.
+   */
+  private readonly run = (call: InboundCall, target: Target, method: string | null, args: unknown[]): void => {
+    let value: unknown;
     try {
-      const value: unknown = await this.apply(target, method, args);
-      this.reply(call.id, value);
+      value = this.apply(target, method, args);
     } catch (error) {
-      this.sendFailure(call.id, toWireError(error));
-    } finally {
-      this.running.delete(call.id);
+      this.finish(call, false, error);
+      return;
+    }
+    if (typeof (value as PromiseLike<unknown> | null)?.then === 'function') {
+      (value as PromiseLike<unknown>).then(
+        (result) => this.finish(call, true, result),
+        (error: unknown) => this.finish(call, false, error),
+      );
+    } else {
+      this.finish(call, true, value);
     }
   };
 
+  private finish(call: InboundCall, ok: boolean, outcome: unknown): void {
+    this.running.delete(call.id);
+    if (ok) this.reply(call.id, outcome);
+    else this.sendFailure(call.id, toWireError(outcome));
+  }
+
   private reply(id: number, value: unknown): void {
     if (this.closedBy !== undefined) return;
-    const encoding = encode([value], this.lend);
+    const encoding = typeof value === 'object' || typeof value === 'function' ? encode([value], this.lend) : undefined;
     try {
       if (encoding === undefined) this.transport.send([RESULT, id, value, undefined], undefined);
       else this.transport.send([RESULT, id, encoding.values[0], encoding.functions], encoding.transfer);

@@ -1,4 +1,3 @@
-import { open } from 'node:inspector';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { serveSyncCalls } from '../../rpc/sync-call';
 import { workerTransport } from '../../rpc/worker-transport';
@@ -11,8 +10,23 @@ interface WorkerInit extends BootInit {
 }
 
 const init = workerData as WorkerInit;
-if (parentPort === null) throw new Error('worker-main.js runs only as a worker started by ExtensionManager.');
-// A worker shares the process's inspector flags, so it opens its own inspector instead.
-if (init.inspect !== undefined) open(init.inspect, '127.0.0.1');
-const peer = boot(init, workerTransport(parentPort), (code) => process.exit(code));
-serveSyncCalls(init.syncPort, init.syncState, peer);
+const port = parentPort;
+if (port === null) throw new Error('worker-main.js runs only as a worker started by ExtensionManager.');
+const transport = workerTransport(port);
+
+function start(): void {
+  const peer = boot(init, transport, (code) => process.exit(code));
+  serveSyncCalls(init.syncPort, init.syncState, peer);
+}
+
+if (init.inspect === undefined) {
+  start();
+} else {
+  // A worker shares the process's inspector flags, so it opens its own inspector, before the
+  // extension loads so that its start-up can be debugged too. Loaded only when asked for.
+  const inspectPort = init.inspect;
+  void import('node:inspector').then((inspector) => {
+    inspector.open(inspectPort, '127.0.0.1');
+    start();
+  });
+}
