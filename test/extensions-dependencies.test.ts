@@ -32,6 +32,7 @@ test('dependencies install into the extension’s own tree, once; the extension 
   // The project itself has fixture-lib@1 next to the extension: the extension's own 2.x must win.
   const project = await makeProject(workDir, registry.url, {
     'extensions/greeter/index.js': extension,
+    'extensions/greeter-esm/index.mjs': "import { ExtensionBase } from 'multiverse';\nimport lib from 'fixture-lib';\nexport default class extends ExtensionBase { version() { return lib.version; } }\n",
     'node_modules/fixture-lib/package.json': JSON.stringify({ name: 'fixture-lib', version: '1.0.0', main: 'index.js' }),
     'node_modules/fixture-lib/index.js': "exports.version = 'project copy';\n",
   });
@@ -51,6 +52,8 @@ test('dependencies install into the extension’s own tree, once; the extension 
       await manager.stop('greeter');
     }
     await stat(path.join(project, '.multiverse', '.extensions', 'greeter', 'package-lock.json'));
+    const esm = await manager.load<{ version(): string }>({ name: 'greeter-esm', path: 'extensions/greeter-esm/index.mjs', dependencies: { 'fixture-lib': '^2.0.0' } });
+    assert.equal(await esm.version(), '2.0.0', 'an ES module extension imports from its own tree too');
   } finally {
     await manager.stopAll();
   }

@@ -61,11 +61,22 @@ test('list() reports each extension with its state, methods and process', async 
   await manager.stop('listed');
 });
 
-test('an ESM extension imports ExtensionBase from "multiverse" without declaring it', async () => {
-  const ext = await manager.load<{ separator(): string; name(): string }>({ name: 'esm', path: 'esm/index.mjs', isolation: 'process' });
-  assert.equal(await ext.separator(), path.sep);
-  assert.equal(await ext.name(), 'esm');
-  await manager.stop('esm');
+test('an ESM extension imports ExtensionBase from "multiverse" without declaring it or having it installed', async () => {
+  // Outside the repository, no node_modules/multiverse exists above the extension: only the runtime can provide it.
+  const root = await mkdtemp(path.join(os.tmpdir(), 'multiverse-esm-'));
+  try {
+    await writeFile(path.join(root, 'package.json'), JSON.stringify({ type: 'module' }));
+    await writeFile(path.join(root, 'index.js'), "import { ExtensionBase } from 'multiverse';\nimport { sep } from 'node:path';\nexport default class extends ExtensionBase { separator() { return sep; } name() { return this.extensionName; } }\n");
+    const esm = new ExtensionManager({ root });
+    for (const isolation of ['worker', 'process'] as const) {
+      const ext = await esm.load<{ separator(): string; name(): string }>({ name: `esm-${isolation}`, path: 'index.js', isolation });
+      assert.equal(await ext.separator(), path.sep);
+      assert.equal(await ext.name(), `esm-${isolation}`);
+    }
+    await esm.stopAll();
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });
 
 test('env adds variables to the extension’s environment', async () => {

@@ -79,6 +79,14 @@ describe('permissions in process mode (a seat belt, not a sandbox)', () => {
     await manager.stop('fenced');
   });
 
+  test('an ES module extension needs the worker permission, and says so', async () => {
+    await assert.rejects(manager.load({ name: 'esm-fenced', path: 'esm/index.mjs', isolation: 'process', permissions: {} }), (e: Error) => {
+      assert.equal((e.cause as { code: string }).code, 'EESMPERMISSION');
+      assert.match((e.cause as Error).message, /Add permissions\.worker: true, or write the extension as CommonJS/);
+      return true;
+    });
+  });
+
   test('fsWrite and childProcess grant what they name', async () => {
     const ext = await manager.load<Files>({ name: 'granted', path: 'files', isolation: 'process', permissions: { fsRead: [dir], fsWrite: [dir], childProcess: true } });
     await ext.write(path.join(dir, 'out.txt'), 'written');

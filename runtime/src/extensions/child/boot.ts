@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { register } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -69,20 +70,44 @@ async function stopAndExit(extension: ExtensionBase | undefined, exit: (code: nu
 }
 
 async function loadEntry(init: BootInit): Promise<unknown> {
-  try {
+  // Node 20.19+ can require() an ES module, but that would bypass the ESM hooks that provide
+  // 'multiverse' to it, so the format is decided up front, the way Node decides it.
+  if (!isEsModule(init.entry)) {
     // The entry is only known at run time; loading it with the CommonJS loader is the point here.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(init.entry) as unknown;
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== 'ERR_REQUIRE_ESM') throw error;
   }
   const data: EsmHookData = {
     self: pathToFileURL(selfEntry).href,
     directory: pathToFileURL(init.directory + path.sep).href,
     tree: init.treeDir === undefined ? undefined : pathToFileURL(path.join(init.treeDir, 'package.json')).href,
   };
-  register(pathToFileURL(path.join(__dirname, 'esm-hooks.js')).href, { data });
+  try {
+    register(pathToFileURL(path.join(__dirname, 'esm-hooks.js')).href, { data });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_ACCESS_DENIED') throw error;
+    throw new InputError(
+      'EESMPERMISSION',
+      `${init.entry} is an ES module: Node 20 runs the module hooks that provide 'multiverse' to it on a worker thread, which the permission model forbids. Add permissions.worker: true, or write the extension as CommonJS.`,
+      { cause: error },
+    );
+  }
   return (await import(pathToFileURL(init.entry).href)) as unknown;
+}
+
+/** `.mjs`, or `.js` under a package.json with "type": "module" (the nearest one decides). */
+function isEsModule(file: string): boolean {
+  if (file.endsWith('.mjs')) return true;
+  if (!file.endsWith('.js')) return false;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    try {
+      return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { type?: unknown }).type === 'module';
+    } catch (error) {
+      // Under the permission model, directories above the granted ones cannot be read: stop there.
+      const code = (error as { code?: unknown }).code;
+      if (code !== 'ENOENT' || path.dirname(dir) === dir) return false;
+    }
+  }
 }
 
 type ExtensionClass = new () => ExtensionBase;
