@@ -81,6 +81,19 @@ for (const isolation of isolations) {
   });
 }
 
+test('worker: a synchronous call to a stuck extension gives up at the call timeout', async () => {
+  const ext = await manager.load<Toolbox>({ name: 'sync-stuck', path: 'toolbox', isolation: 'worker', limits: { ...limits, callTimeoutMs: 100 } });
+  assert.throws(() => ext.sync.spin(), (e: Error & { code: string }) => e.code === 'ETIMEDOUT' && /Synchronous call spin\(\) on extension "sync-stuck" did not return within 100 ms/.test(e.message));
+  await manager.stop('sync-stuck');
+});
+
+test('stop() during load() makes the load fail without leaving the extension running', async () => {
+  const loading = manager.load<Toolbox>({ name: 'short-lived', path: 'toolbox', isolation: 'process', limits });
+  await manager.stop('short-lived');
+  await assert.rejects(loading, { code: 'EEXTENSIONSTOPPED' });
+  assert.equal(manager.list().some((e) => e.name === 'short-lived'), false);
+});
+
 test('worker: an uncaught exception after loading is reported as a crash with the error as cause', async () => {
   const ext = await manager.load<Toolbox>({ name: 'crashes-worker', path: 'toolbox', isolation: 'worker', limits });
   const pending = ext.delayed(60_000, 'never');

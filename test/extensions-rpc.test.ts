@@ -78,6 +78,14 @@ for (const isolation of isolations) {
       assert.equal(await ext.add(1, 1), 2, 'the extension is still usable');
     });
 
+    test('a return value that cannot be serialized is named by its path', async () => {
+      await assert.rejects(ext.unserializableResult(), (e: Error & { code: string }) => e.code === 'EUNSERIALIZABLE' && /Cannot send the return value\.handle of a result to the host/.test(e.message));
+    });
+
+    test('a singleton the host never created is a clear error inside the extension', async () => {
+      await assert.rejects(ext.askForSingleton(), (e: Error & { code: string }) => e.code === 'ENOSINGLETON' && /the singleton Unregistered, which the host has not created/.test(e.message));
+    });
+
     test('an AbortSignal rejects the call and aborts the callee’s currentSignal()', async () => {
       const controller = new AbortController();
       const call = ext.waitForCancel(callOptions({ signal: controller.signal }));

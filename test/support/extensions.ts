@@ -48,5 +48,7 @@ export interface Toolbox {
   syncReentry(): Promise<unknown>;
   busy(ms: number): string;
   nope(): never;
+  unserializableResult(): unknown;
+  askForSingleton(): Promise<unknown>;
   _private(): string;
 }

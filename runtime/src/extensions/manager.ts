@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { InputError } from '../errors';
+import { InputError, MultiverseError } from '../errors';
 import type { CallOptions } from '../rpc/call-options';
 import type { InstallTreeOptions } from '../install/tree';
 import type { ProgressEvent } from '../install/progress';
@@ -113,9 +113,14 @@ export class ExtensionManager extends EventEmitter {
     this.extensions.set(spec.name, extension);
     try {
       extension.treeDir = await this.installDependencies(spec);
-      await this.start(extension);
+      this.assertStillLoaded(extension);
+      const runner = await this.start(extension);
+      if (this.extensions.get(spec.name) !== extension) {
+        await runner.stop();
+        this.assertStillLoaded(extension);
+      }
     } catch (error) {
-      this.extensions.delete(spec.name);
+      if (this.extensions.get(spec.name) === extension) this.extensions.delete(spec.name);
       throw error;
     }
     if (spec.watch) extension.watcher = watchDirectory(spec.directory, () => void this.restartQuietly(extension, 'watch'));
@@ -275,9 +280,20 @@ export class ExtensionManager extends EventEmitter {
     }
     if (target.startsWith('singleton:')) {
       const key = target.slice('singleton:'.length);
-      return hostSingleton(key) ?? this.singletonClasses.get(key)?.instance();
+      const instance = hostSingleton(key) ?? this.singletonClasses.get(key)?.instance();
+      if (instance === undefined) {
+        throw new MultiverseError('ENOSINGLETON', `Extension "${spec.name}" asked for the singleton ${key}, which the host has not created: call ${key}.instance() in the host, or pass the class in apis.`);
+      }
+      return instance;
     }
     return undefined;
+  }
+
+  /** `stop()` may run while `load()` installs or starts; the load then fails instead of leaving a run behind. */
+  private assertStillLoaded(extension: Extension): void {
+    if (this.extensions.get(extension.spec.name) !== extension) {
+      throw new ExtensionError('EEXTENSIONSTOPPED', `Extension "${extension.spec.name}" was stopped while loading.`, { extension: extension.spec.name });
+    }
   }
 
   private async installDependencies(spec: ExtensionSpec): Promise<string | undefined> {
