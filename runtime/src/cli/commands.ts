@@ -1,5 +1,6 @@
 import { checkCommand } from './check';
 import type { Command } from './command';
+import { extCommand } from './ext';
 import { installCommand } from './install';
 import { isolateCommand } from './isolate';
 import { treeCommand } from './tree';
@@ -7,4 +8,4 @@ import { validateCommand } from './validate';
 import { whyCommand } from './why';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [installCommand, isolateCommand, validateCommand, checkCommand, whyCommand, treeCommand];
+export const commands: Command[] = [installCommand, isolateCommand, validateCommand, checkCommand, whyCommand, treeCommand, extCommand];

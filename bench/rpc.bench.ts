@@ -1,0 +1,241 @@
+// RPC benchmark: extension calls against the raw channel they run on, measured in the same run.
+// Prints medians and a ratio table; targets from the product brief are in the last column.
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { ExtensionManager, transfer, type ExtensionHandle } from 'multiverse';
+
+interface Bench {
+  ping(value: number): number;
+  size(array: Float64Array): number;
+}
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const fixtures = path.join(repoRoot, 'bench', 'fixtures');
+const SAMPLES = 7;
+const CALLS_PER_SAMPLE = 1000;
+const PIPELINED = 10_000;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+async function samples(run: () => Promise<number>, count = SAMPLES): Promise<number> {
+  await run(); // warm-up
+  const results: number[] = [];
+  for (let i = 0; i < count; i++) results.push(await run());
+  return median(results);
+}
+
+/**
+ * Medians of a baseline and a candidate measured in alternation (A B A B ...), so that load from
+ * other processes on the shared cores hits both alike instead of whichever ran during a burst.
+ */
+async function paired(baseline: () => Promise<number>, candidate: () => Promise<number>, count = SAMPLES): Promise<[number, number]> {
+  await baseline();
+  await candidate();
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < count; i++) {
+    a.push(await baseline());
+    b.push(await candidate());
+  }
+  return [median(a), median(b)];
+}
+
+/** Microseconds per sequential round trip. */
+function roundTrip(call: () => Promise<unknown>): () => Promise<number> {
+  return async () => {
+    const start = performance.now();
+    for (let i = 0; i < CALLS_PER_SAMPLE; i++) await call();
+    return ((performance.now() - start) * 1000) / CALLS_PER_SAMPLE;
+  };
+}
+
+/** Calls per second with PIPELINED calls in flight at once. */
+function pipelined(call: () => Promise<unknown>): () => Promise<number> {
+  return async () => {
+    const start = performance.now();
+    const calls: Promise<unknown>[] = [];
+    for (let i = 0; i < PIPELINED; i++) calls.push(call());
+    await Promise.all(calls);
+    return PIPELINED / ((performance.now() - start) / 1000);
+  };
+}
+
+/** A raw echo channel: the baseline the RPC layer is compared with. */
+interface RawChannel {
+  request(value: unknown, transferList?: ArrayBuffer[]): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+function rawChannel(port: { postMessage(v: unknown, t?: ArrayBuffer[]): void; on(e: 'message', l: (v: unknown) => void): unknown }, close: () => Promise<void>): RawChannel {
+  // Same bookkeeping a minimal RPC needs: an id per request and a map of waiting resolvers.
+  const waiting = new Map<number, (value: unknown) => void>();
+  let next = 0;
+  port.on('message', (message) => {
+    const [id, value] = message as [number, unknown];
+    const resolve = waiting.get(id);
+    waiting.delete(id);
+    resolve?.(value);
+  });
+  return {
+    request(value, transferList) {
+      const id = next++;
+      return new Promise((resolve) => {
+        waiting.set(id, resolve);
+        port.postMessage([id, value], transferList);
+      });
+    },
+    close,
+  };
+}
+
+async function main(): Promise<void> {
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'multiverse-rpc-bench-'));
+  const rawWorkerFile = path.join(scratch, 'raw-worker.js');
+  const rawChildFile = path.join(scratch, 'raw-child.js');
+  await writeFile(rawWorkerFile, "const { parentPort } = require('node:worker_threads');\nparentPort.on('message', ([id, v]) => parentPort.postMessage([id, v && v.length !== undefined ? v.length : v]));\nparentPort.postMessage('ready');\n");
+  await writeFile(rawChildFile, "process.on('message', (m) => { if (Array.isArray(m)) process.send([m[0], m[1]]); });\nprocess.send('ready');\n");
+  const manager = new ExtensionManager({ root: fixtures });
+  const rows: [string, string, string, string, string][] = [];
+  const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
+
+  try {
+    // --- cold start -------------------------------------------------------------------------
+    const bareWorkerStart = await samples(async () => {
+      const start = performance.now();
+      const worker = new Worker(rawWorkerFile);
+      await new Promise((resolve) => worker.once('message', resolve));
+      const elapsed = performance.now() - start;
+      await worker.terminate();
+      return elapsed;
+    });
+    const bareForkStart = await samples(async () => {
+      const start = performance.now();
+      const child = fork(rawChildFile, [], { serialization: 'advanced', execArgv: [] });
+      await new Promise((resolve) => child.once('message', resolve));
+      const elapsed = performance.now() - start;
+      child.kill();
+      await new Promise((resolve) => child.once('exit', resolve));
+      return elapsed;
+    });
+    let starts = 0;
+    const coldStart = (isolation: 'worker' | 'process'): Promise<number> =>
+      samples(async () => {
+        const name = `cold-${starts++}`;
+        const start = performance.now();
+        await manager.load({ name, path: 'rpc-bench', isolation });
+        const elapsed = performance.now() - start;
+        await manager.stop(name);
+        return elapsed;
+      });
+    const extWorkerStart = await coldStart('worker');
+    const extProcessStart = await coldStart('process');
+    rows.push(['cold start, worker', `${extWorkerStart.toFixed(1)} ms`, `${bareWorkerStart.toFixed(1)} ms (new Worker)`, ratio(extWorkerStart, bareWorkerStart), '≤ 1.5×']);
+    rows.push(['cold start, process', `${extProcessStart.toFixed(1)} ms`, `${bareForkStart.toFixed(1)} ms (fork)`, ratio(extProcessStart, bareForkStart), '≤ 1.5×']);
+
+    // --- round trips and pipelining ----------------------------------------------------------
+    const rawWorker = new Worker(rawWorkerFile);
+    await new Promise((resolve) => rawWorker.once('message', resolve));
+    const worker = rawChannel(rawWorker, async () => void (await rawWorker.terminate()));
+    const child: ChildProcess = fork(rawChildFile, [], { serialization: 'advanced', execArgv: [] });
+    await new Promise((resolve) => child.once('message', resolve));
+    const processChannel = rawChannel(
+      { postMessage: (v) => child.send(v as object), on: (e, l) => child.on(e, l) },
+      async () => {
+        child.kill();
+        await new Promise((resolve) => child.once('exit', resolve));
+      },
+    );
+    const extWorker: ExtensionHandle<Bench> = await manager.load<Bench>({ name: 'rt-worker', path: 'rpc-bench', isolation: 'worker' });
+    const extProcess: ExtensionHandle<Bench> = await manager.load<Bench>({ name: 'rt-process', path: 'rpc-bench', isolation: 'process' });
+
+    const [rawWorkerRt, extWorkerRt] = await paired(roundTrip(() => worker.request(1)), roundTrip(() => extWorker.ping(1)));
+    const syncRt = await samples(async () => {
+      const start = performance.now();
+      for (let i = 0; i < CALLS_PER_SAMPLE; i++) extWorker.sync.ping(1);
+      return ((performance.now() - start) * 1000) / CALLS_PER_SAMPLE;
+    });
+    const [rawProcessRt, extProcessRt] = await paired(roundTrip(() => processChannel.request(1)), roundTrip(() => extProcess.ping(1)));
+    rows.push(['round trip, worker', `${extWorkerRt.toFixed(1)} µs`, `${rawWorkerRt.toFixed(1)} µs (postMessage)`, ratio(extWorkerRt, rawWorkerRt), '≤ 1.3×']);
+    rows.push(['sync call, worker (ext.sync)', `${syncRt.toFixed(1)} µs`, `${rawWorkerRt.toFixed(1)} µs (postMessage)`, ratio(syncRt, rawWorkerRt), '—']);
+    rows.push(['round trip, process', `${extProcessRt.toFixed(1)} µs`, `${rawProcessRt.toFixed(1)} µs (fork IPC, advanced)`, ratio(extProcessRt, rawProcessRt), '≤ 1.3×']);
+
+    const [rawWorkerPipe, extWorkerPipe] = await paired(pipelined(() => worker.request(1)), pipelined(() => extWorker.ping(1)), 5);
+    const [rawProcessPipe, extProcessPipe] = await paired(pipelined(() => processChannel.request(1)), pipelined(() => extProcess.ping(1)), 5);
+    const k = (n: number): string => `${(n / 1000).toFixed(0)}k/s`;
+    rows.push(['pipelined calls, worker', k(extWorkerPipe), `${k(rawWorkerPipe)} (postMessage)`, ratio(rawWorkerPipe, extWorkerPipe), '(time ratio)']);
+    rows.push(['pipelined calls, process', k(extProcessPipe), `${k(rawProcessPipe)} (fork IPC)`, ratio(rawProcessPipe, extProcessPipe), '(time ratio)']);
+
+    // --- large typed arrays to a worker -------------------------------------------------------
+    for (const mib of [1, 16, 64]) {
+      const length = (mib * 1024 * 1024) / 8;
+      const shared = new Float64Array(new SharedArrayBuffer(length * 8));
+      const sharedMs = await samples(async () => {
+        const start = performance.now();
+        await extWorker.size(shared);
+        return performance.now() - start;
+      });
+      const transferMs = await samples(async () => {
+        const array = new Float64Array(length);
+        const start = performance.now();
+        await extWorker.size(transfer(array, [array.buffer]));
+        return performance.now() - start;
+      }, 5);
+      const plain = new Float64Array(length);
+      const cloneMs = await samples(async () => {
+        const start = performance.now();
+        await extWorker.size(plain);
+        return performance.now() - start;
+      }, 5);
+      rows.push([`${mib} MiB Float64Array, SharedArrayBuffer`, `${sharedMs.toFixed(2)} ms`, `${cloneMs.toFixed(2)} ms (structured clone)`, ratio(sharedMs, cloneMs), mib === 64 ? '≤ 1 ms' : '']);
+      rows.push([`${mib} MiB Float64Array, transfer()`, `${transferMs.toFixed(2)} ms`, `${cloneMs.toFixed(2)} ms (structured clone)`, ratio(transferMs, cloneMs), '']);
+    }
+
+    // --- memory of idle extensions ------------------------------------------------------------
+    const idle = 4;
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const before = process.memoryUsage().rss;
+    for (let i = 0; i < idle; i++) await manager.load({ name: `idle-worker-${i}`, path: 'rpc-bench', isolation: 'worker' });
+    gc?.();
+    const workerRss = (process.memoryUsage().rss - before) / idle;
+    for (let i = 0; i < idle; i++) await manager.load({ name: `idle-process-${i}`, path: 'rpc-bench', isolation: 'process' });
+    let childRss = 0;
+    for (const info of manager.list()) if (info.name.startsWith('idle-process-') && info.pid !== undefined) childRss += await rssOf(info.pid);
+    const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+    rows.push(['RSS per idle extension, worker', mb(workerRss), 'in the host process', '', '']);
+    rows.push(['RSS per idle extension, process', mb(childRss / idle), 'child process RSS', '', '']);
+
+    await worker.close();
+    await processChannel.close();
+  } finally {
+    await manager.stopAll();
+    await rm(scratch, { recursive: true, force: true });
+  }
+
+  const header: [string, string, string, string, string] = ['measure', 'multiverse', 'baseline (same run)', 'ratio', 'target'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+  console.log(`medians of ${SAMPLES} samples (${CALLS_PER_SAMPLE} sequential calls each for round trips, ${PIPELINED} in flight for pipelining)`);
+  console.log(line(header));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) console.log(line(row));
+}
+
+async function rssOf(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+  return kb === undefined ? 0 : Number(kb) * 1024;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

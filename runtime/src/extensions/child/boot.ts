@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { register } from 'node:module';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { InputError } from '../../errors';
+import { methodsOf } from '../../rpc/methods';
+import { RpcPeer } from '../../rpc/peer';
+import type { Transport } from '../../rpc/transport';
+import { toWireError } from '../../rpc/wire-error';
+import { ExtensionBase } from '../extension-base';
+import { enterExtensionSide } from '../extension-side';
+import type { EsmHookData } from './esm-hooks';
+import { provideRuntimeToCommonJs } from './provide-runtime';
+
+/** What the manager tells a starting extension (worker data, or the process's argument). */
+export interface BootInit {
+  name: string;
+  entry: string;
+  directory: string;
+  treeDir: string | undefined;
+  apiNames: string[];
+  callTimeoutMs: number;
+  /** Worker mode only: a process extension gets `--inspect` on its command line instead. */
+  inspect: number | undefined;
+}
+
+/** The extension-facing entry of the runtime (`multiverse` inside extensions): small, so start-up stays fast. */
+const selfEntry = path.join(__dirname, '..', '..', 'extension-api.js');
+
+/**
+ * Loads the extension and serves it over `transport`: the common part of the worker and the process
+ * entry points. Reports `ready` (with the method names) or `failed` (with the error) to the host,
+ * which then owns the lifecycle: on `stop` the extension's `stop()` runs and the thread or process exits.
+ */
+export function boot(init: BootInit, transport: Transport, exit: (code: number) => void): RpcPeer {
+  provideRuntimeToCommonJs(selfEntry, init.directory, init.treeDir);
+  let extension: ExtensionBase | undefined;
+  const peer = new RpcPeer(transport, {
+    remoteName: 'the host',
+    defaultTimeoutMs: init.callTimeoutMs,
+    resolveTarget: (name) => (name === '' ? extension : undefined),
+    onControl: (type) => {
+      if (type === 'stop') void stopAndExit(extension, exit);
+    },
+  });
+  enterExtensionSide({ name: init.name, peer, apiNames: init.apiNames });
+  void (async () => {
+    try {
+      const module = await loadEntry(init);
+      const Extension = extensionClass(module, init.entry);
+      extension = new Extension();
+      await extension.beforeModuleLoaded();
+      await extension.onModuleLoaded(module);
+      peer.control('ready', { methods: [...methodsOf(extension)].sort() });
+    } catch (error) {
+      // The host terminates the extension when it reads this, after the message has crossed.
+      peer.control('failed', toWireError(error));
+    }
+  })();
+  return peer;
+}
+
+async function stopAndExit(extension: ExtensionBase | undefined, exit: (code: number) => void): Promise<void> {
+  try {
+    await extension?.stop();
+  } catch (error) {
+    process.stderr.write(`stop() failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  exit(0);
+}
+
+async function loadEntry(init: BootInit): Promise<unknown> {
+  // Node 20.19+ can require() an ES module, but that would bypass the ESM hooks that provide
+  // 'multiverse' to it, so the format is decided up front, the way Node decides it.
+  if (!isEsModule(init.entry)) {
+    // The entry is only known at run time; loading it with the CommonJS loader is the point here.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(init.entry) as unknown;
+  }
+  const data: EsmHookData = {
+    self: pathToFileURL(selfEntry).href,
+    directory: pathToFileURL(init.directory + path.sep).href,
+    tree: init.treeDir === undefined ? undefined : pathToFileURL(path.join(init.treeDir, 'package.json')).href,
+  };
+  try {
+    register(pathToFileURL(path.join(__dirname, 'esm-hooks.js')).href, { data });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_ACCESS_DENIED') throw error;
+    throw new InputError(
+      'EESMPERMISSION',
+      `${init.entry} is an ES module: Node 20 runs the module hooks that provide 'multiverse' to it on a worker thread, which the permission model forbids. Add permissions.worker: true, or write the extension as CommonJS.`,
+      { cause: error },
+    );
+  }
+  return (await import(pathToFileURL(init.entry).href)) as unknown;
+}
+
+/** `.mjs`, or `.js` under a package.json with "type": "module" (the nearest one decides). */
+function isEsModule(file: string): boolean {
+  if (file.endsWith('.mjs')) return true;
+  if (!file.endsWith('.js')) return false;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    try {
+      return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { type?: unknown }).type === 'module';
+    } catch (error) {
+      // Under the permission model, directories above the granted ones cannot be read: stop there.
+      const code = (error as { code?: unknown }).code;
+      if (code !== 'ENOENT' || path.dirname(dir) === dir) return false;
+    }
+  }
+}
+
+type ExtensionClass = new () => ExtensionBase;
+
+/** The default export, unwrapped from CommonJS/ESM interop layers, if it is an ExtensionBase subclass. */
+function extensionClass(module: unknown, entry: string): ExtensionClass {
+  const candidates = [module, property(module, 'default'), property(property(module, 'default'), 'default')];
+  const found = candidates.find((c): c is ExtensionClass => typeof c === 'function' && c.prototype instanceof ExtensionBase);
+  if (found !== undefined) return found;
+  const exported = property(module, 'default') ?? module;
+  const what =
+    typeof exported === 'function' ? `${exported.name === '' ? 'an anonymous function' : `"${exported.name}"`}, which does not extend ExtensionBase`
+    : exported === undefined ? 'nothing'
+    : typeof exported === 'object' ? 'an object, not a class'
+    : `a ${typeof exported}`;
+  throw new InputError('ENOTEXTENSION', `${entry} must default-export a class extending ExtensionBase (import { ExtensionBase } from 'multiverse'); its default export is ${what}.`);
+}
+
+function property(value: unknown, key: string): unknown {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}

@@ -1,0 +1,33 @@
+import Module, { isBuiltin } from 'node:module';
+import * as path from 'node:path';
+
+type ResolveFilename = (this: unknown, request: string, parent: { filename?: string | null } | undefined, isMain: boolean, options?: unknown) => string;
+
+/**
+ * Makes `require('multiverse')` inside the extension load this very runtime (so `ExtensionBase` is
+ * the class the bootstrap checks against) without the extension declaring it, and makes bare
+ * specifiers required from the extension's own files resolve in its dependency tree first.
+ * Patching `Module._resolveFilename` is the CommonJS resolution hook Node offers; it costs nothing
+ * at start-up, unlike the ESM hooks thread, which is only registered for ESM extensions.
+ */
+export function provideRuntimeToCommonJs(selfEntry: string, directory: string, treeDir: string | undefined): void {
+  const moduleInternals = Module as unknown as { _resolveFilename: ResolveFilename };
+  const original = moduleInternals._resolveFilename;
+  const inside = `${directory}${path.sep}`;
+  moduleInternals._resolveFilename = function (request, parent, isMain, options) {
+    if (request === 'multiverse') return selfEntry;
+    const from = parent?.filename;
+    if (treeDir !== undefined && options === undefined && typeof from === 'string' && from.startsWith(inside) && isBareSpecifier(request)) {
+      try {
+        return original.call(this, request, parent, isMain, { paths: [treeDir] });
+      } catch {
+        // Not in the extension's tree: fall back to ordinary resolution from the file.
+      }
+    }
+    return original.call(this, request, parent, isMain, options);
+  };
+}
+
+export function isBareSpecifier(specifier: string): boolean {
+  return !specifier.startsWith('.') && !specifier.startsWith('/') && !specifier.includes(':') && !isBuiltin(specifier);
+}

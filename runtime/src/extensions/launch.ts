@@ -1,0 +1,110 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { SyncCaller } from '../rpc/sync-call';
+import { processTransport } from '../rpc/process-transport';
+import type { Transport } from '../rpc/transport';
+import { workerTransport } from '../rpc/worker-transport';
+import type { BootInit } from './child/boot';
+import type { ExtensionSpec } from './load-options';
+
+const childDir = path.join(__dirname, 'child');
+/** The built runtime (dist/): a process extension under permissions must be able to read it. */
+const runtimeDir = path.join(__dirname, '..');
+
+/** A started worker or process, reduced to what the runner needs, whatever the isolation. */
+export interface Launched {
+  transport: Transport;
+  pid: number | undefined;
+  threadId: number | undefined;
+  stdout: Readable | null;
+  stderr: Readable | null;
+  sync: SyncCaller | undefined;
+  kill(): void;
+  /** Calls back once, when the extension is gone and its output is flushed. */
+  onGone(callback: (exit: { code: number | null; signal: string | null; error: Error | undefined }) => void): void;
+}
+
+export function launch(spec: ExtensionSpec, init: BootInit): Launched {
+  return spec.isolation === 'worker' ? launchWorker(spec, init) : launchProcess(spec, init);
+}
+
+function launchWorker(spec: ExtensionSpec, init: BootInit): Launched {
+  const { port1, port2 } = new MessageChannel();
+  const syncState = new SharedArrayBuffer(4);
+  const worker = new Worker(path.join(childDir, 'worker-main.js'), {
+    workerData: { ...init, syncPort: port2, syncState },
+    transferList: [port2],
+    // The default is a copy of the host's environment; only build one when there is something to add.
+    env: Object.keys(spec.env).length === 0 ? undefined : { ...process.env, ...spec.env },
+    // Do not inherit the host's flags (a test runner's, for instance).
+    execArgv: [],
+    resourceLimits: spec.limits.memoryMb > 0 ? { maxOldGenerationSizeMb: spec.limits.memoryMb } : undefined,
+    stdout: true,
+    stderr: true,
+    name: `multiverse extension ${spec.name}`,
+  });
+  port1.unref();
+  let error: Error | undefined;
+  worker.on('error', (e) => {
+    error ??= e;
+  });
+  return {
+    transport: workerTransport(worker),
+    pid: process.pid,
+    threadId: worker.threadId,
+    stdout: worker.stdout,
+    stderr: worker.stderr,
+    sync: new SyncCaller(port1, syncState, `extension "${spec.name}"`),
+    kill: () => void worker.terminate(),
+    onGone: (callback) => worker.once('exit', (code) => callback({ code, signal: null, error })),
+  };
+}
+
+function launchProcess(spec: ExtensionSpec, init: BootInit): Launched {
+  const child: ChildProcess = fork(path.join(childDir, 'process-main.js'), [JSON.stringify(init)], {
+    serialization: 'advanced',
+    execArgv: processExecArgv(spec, init.treeDir),
+    env: { ...process.env, ...spec.env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let error: Error | undefined;
+  let gone: ((exit: { code: number | null; signal: string | null; error: Error | undefined }) => void) | undefined;
+  child.on('error', (e) => {
+    error ??= e;
+    // A process that never spawned emits no 'close'.
+    if (child.pid === undefined) gone?.({ code: null, signal: null, error });
+  });
+  return {
+    transport: processTransport(child),
+    pid: child.pid,
+    threadId: undefined,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    sync: undefined,
+    kill: () => void child.kill('SIGKILL'),
+    onGone: (callback) => {
+      gone = callback;
+      // 'close' comes after 'exit' and after stdout/stderr are drained, so the stderr tail is complete.
+      child.once('close', (code, signal) => callback({ code, signal, error }));
+    },
+  };
+}
+
+/** Flags of a process extension: its own, never the host's. */
+export function processExecArgv(spec: ExtensionSpec, treeDir: string | undefined): string[] {
+  const argv: string[] = [];
+  if (spec.limits.memoryMb > 0) argv.push(`--max-old-space-size=${spec.limits.memoryMb}`);
+  if (spec.inspect !== undefined) argv.push(`--inspect=127.0.0.1:${spec.inspect}`);
+  const permissions = spec.permissions;
+  if (permissions !== undefined) {
+    argv.push('--experimental-permission', '--disable-warning=ExperimentalWarning');
+    const readable = [runtimeDir, spec.directory, ...(treeDir === undefined ? [] : [treeDir]), ...(permissions.fsRead ?? [])];
+    for (const dir of readable) argv.push(`--allow-fs-read=${dir}`);
+    for (const dir of permissions.fsWrite ?? []) argv.push(`--allow-fs-write=${dir}`);
+    if (permissions.childProcess === true) argv.push('--allow-child-process');
+    if (permissions.worker === true) argv.push('--allow-worker');
+  }
+  return argv;
+}
