@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -8,6 +8,7 @@ import { startCodeServer, type CodeServer } from './code-server';
 import type { HostTestResult } from './host/index';
 import { Workbench } from './workbench';
 
+let workDir: string;
 let workspace: string;
 let resultFile: string;
 let server: CodeServer;
@@ -19,9 +20,9 @@ let results: HostTestResult[];
  * workbench URL payload since desktop VS Code cannot be downloaded here.
  */
 before(async () => {
-  workspace = await mkdtemp(path.join(os.tmpdir(), 'multiverse-e2e-host-'));
-  await writeFile(path.join(workspace, 'package.json'), JSON.stringify({ name: 'host-app', version: '1.0.0' }, null, 2));
-  resultFile = path.join(workspace, '..', `${path.basename(workspace)}-results.json`);
+  workDir = await mkdtemp(path.join(os.tmpdir(), 'multiverse-e2e-host-'));
+  workspace = await conflictedWorkspace(workDir);
+  resultFile = path.join(workDir, 'results.json');
   server = await startCodeServer({ workspace, env: { MULTIVERSE_E2E_RESULT: resultFile } });
   const remote = (file: string): string => `vscode-remote://127.0.0.1:${server.port}${file}`;
   const payload = JSON.stringify([
@@ -47,9 +48,36 @@ before(async () => {
 
 after(async () => {
   await server?.stop();
-  await rm(workspace, { recursive: true, force: true });
-  await rm(resultFile, { force: true });
+  await rm(workDir, { recursive: true, force: true });
 });
+
+/**
+ * A project with something in every view: package.json wants fixture-lib ^2.0.0 but 1.0.0 is
+ * installed (an invalid edge: a conflict), multiverse.json declares a namespace that is not
+ * installed and a worker extension. The runtime the extension loads to run it is this repo's,
+ * linked into node_modules one level above the project, so the project's own tree stays as written.
+ */
+async function conflictedWorkspace(dir: string): Promise<string> {
+  const project = path.join(dir, 'app');
+  const files: Record<string, string> = {
+    'package.json': JSON.stringify({ name: 'host-app', version: '1.0.0', dependencies: { 'fixture-lib': '^2.0.0' } }, null, 2),
+    'node_modules/fixture-lib/package.json': JSON.stringify({ name: 'fixture-lib', version: '1.0.0', main: 'index.js' }),
+    'node_modules/fixture-lib/index.js': "module.exports = { version: '1.0.0' };\n",
+    'multiverse.json': JSON.stringify(
+      { namespaces: { legacy: { dependencies: { 'fixture-peer': '1.0.0' } } }, extensions: { calc: { path: 'extensions/calc', isolation: 'worker' } } },
+      null,
+      2,
+    ),
+    'extensions/calc/index.js': "const { ExtensionBase } = require('multiverse');\nmodule.exports = class Calc extends ExtensionBase {\n  add(a, b) { return a + b; }\n};\n",
+  };
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(project, file)), { recursive: true });
+    await writeFile(path.join(project, file), text);
+  }
+  await mkdir(path.join(dir, 'node_modules'), { recursive: true });
+  await symlink(path.join(repoRoot, 'runtime'), path.join(dir, 'node_modules', 'multiverse'), 'dir');
+  return project;
+}
 
 test('the extension-host tests pass in a real VS Code', async (t) => {
   assert.ok(results.length > 0, 'no extension-host tests ran');
