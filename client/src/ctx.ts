@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 import {
+  CodeAction,
+  CodeActionRequest,
+  CodeActionTriggerKind,
   ExecuteCommandRequest,
   LanguageClient,
   State,
@@ -24,12 +27,15 @@ export class Ctx implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private readonly analysisChanged = new vscode.EventEmitter<void>();
   private readonly shutdownHooks: (() => Promise<void>)[] = [];
+  /** Documents the current server has been sent (didOpen), and an event for each new one. */
+  private readonly syncedDocuments = new Set<string>();
+  private readonly documentSynced = new vscode.EventEmitter<string>();
   /** Fires after each (re-)analysis of a folder and when the server (re)starts or stops: views reload then. */
   readonly onDidChangeAnalysis = this.analysisChanged.event;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Multiverse');
-    extension.subscriptions.push(this, this.output, this.analysisChanged);
+    extension.subscriptions.push(this, this.output, this.analysisChanged, this.documentSynced);
   }
 
   /** Registers disposables for the extension's lifetime. */
@@ -61,6 +67,15 @@ export class Ctx implements vscode.Disposable {
       initializationOptions: { singletons: vscode.workspace.getConfiguration('multiverse').get<string[]>('singletons', []) },
       synchronize: { configurationSection: 'multiverse' },
       middleware: {
+        didOpen: async (document, next) => {
+          await next(document);
+          this.syncedDocuments.add(document.uri.toString());
+          this.documentSynced.fire(document.uri.toString());
+        },
+        didClose: async (document, next) => {
+          this.syncedDocuments.delete(document.uri.toString());
+          await next(document);
+        },
         // Code actions (the light bulb's "Isolate dependency", "Install namespaces") run the
         // server's install command through here: it installs packages, so it needs trust.
         executeCommand: async (command, args, next) => {
@@ -69,6 +84,7 @@ export class Ctx implements vscode.Disposable {
         },
       },
     };
+    this.syncedDocuments.clear();
     const client = new LanguageClient('multiverse', 'Multiverse', serverOptions, clientOptions);
     this.client = client;
     client.onDidChangeState(({ newState }) => {
@@ -82,6 +98,46 @@ export class Ctx implements vscode.Disposable {
   async restart(): Promise<void> {
     await this.stopClient();
     await this.start();
+  }
+
+  /**
+   * Resolves once the server has been sent `document`. A document opened just now reaches the
+   * server through an event the language client handles on its own schedule, so a request about
+   * it could otherwise overtake it. Gives up after a few seconds (a document outside the
+   * selector never syncs); the request then simply finds nothing.
+   */
+  async synced(document: vscode.TextDocument): Promise<void> {
+    const uri = document.uri.toString();
+    if (this.syncedDocuments.has(uri)) return;
+    let subscription: vscode.Disposable | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      subscription = this.documentSynced.event((synced) => {
+        if (synced === uri) resolve();
+      });
+      timer = setTimeout(resolve, 5000);
+    });
+    subscription?.dispose();
+    clearTimeout(timer);
+  }
+
+  /**
+   * The server's code actions at a spot, as VS Code objects. Asked of the server directly rather
+   * than through `vscode.executeCodeActionProvider`, which answers nothing for a document opened a
+   * moment ago (the workbench is still setting it up), so a command can open a file and act at once.
+   */
+  async codeActions(document: vscode.TextDocument, range: vscode.Range): Promise<vscode.CodeAction[]> {
+    const client = this.client;
+    if (!client?.isRunning()) throw new Error('The Multiverse server is not running, so it cannot offer code actions; run "Multiverse: Restart Server".');
+    await this.synced(document);
+    const answer = await client.sendRequest(CodeActionRequest.type, {
+      textDocument: client.code2ProtocolConverter.asTextDocumentIdentifier(document),
+      range: client.code2ProtocolConverter.asRange(range),
+      context: { diagnostics: [], triggerKind: CodeActionTriggerKind.Invoked },
+    });
+    // Bare commands carry no edit: only code actions can be an isolation.
+    const actions = (answer ?? []).filter((a): a is CodeAction => CodeAction.is(a));
+    return Promise.all(actions.map((a) => client.protocol2CodeConverter.asCodeAction(a)));
   }
 
   /** Sends one of the custom requests; fails with a message naming it when the server is not running. */

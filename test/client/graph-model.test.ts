@@ -60,6 +60,7 @@ test('conflicts are marked on the copy they are about; packages in several trees
   assert.equal(byId(graph.nodes, 'package:modern:zod').duplicated, false);
   assert.equal(byId(graph.nodes, 'tree:later').conflict, true, 'a namespace that is not installed');
   assert.equal(byId(graph.nodes, 'tree:later').state, 'missing');
+  assert.equal(byId(graph.nodes, 'tree:later').detail, 'not installed');
 });
 
 test('shared packages are edges to the main tree’s copy, only when the main tree has one', () => {

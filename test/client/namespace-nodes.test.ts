@@ -24,7 +24,7 @@ test('namespace state picks icon, menu context and whether it expands', () => {
   const describe = (state: 'installed' | 'stale' | 'missing') => describeNamespaceNode({ kind: 'namespace', folder: FOLDER, info: namespaceInfo('legacy', { state, packageCount: 3 }) });
   assert.deepEqual([describe('installed').icon.id, describe('stale').icon.id, describe('missing').icon.id], ['package', 'warning', 'circle-slash']);
   assert.deepEqual([describe('installed').contextValue, describe('missing').contextValue], ['namespace.installed', 'namespace.missing']);
-  assert.equal(describe('installed').description, '3 packages');
+  assert.deepEqual([describe('installed').description, describe('stale').description, describe('missing').description], ['3 packages', 'stale', 'not installed']);
   assert.equal(describe('missing').collapsible, 'none', 'a namespace that is not installed has no tree to expand');
   assert.equal(describe('stale').collapsible, 'collapsed');
 });

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { repoRoot } from '../support/paths';
+import { startFixtureRegistry, type FixtureRegistry } from '../support/registry';
 import { startCodeServer, type CodeServer } from './code-server';
 import type { HostTestResult } from './host/index';
 import { Workbench } from './workbench';
@@ -12,6 +13,7 @@ let workDir: string;
 let workspace: string;
 let resultFile: string;
 let server: CodeServer;
+let registry: FixtureRegistry;
 let results: HostTestResult[];
 
 /**
@@ -21,7 +23,8 @@ let results: HostTestResult[];
  */
 before(async () => {
   workDir = await mkdtemp(path.join(os.tmpdir(), 'multiverse-e2e-host-'));
-  workspace = await conflictedWorkspace(workDir);
+  registry = await startFixtureRegistry();
+  workspace = await conflictedWorkspace(workDir, registry.url);
   resultFile = path.join(workDir, 'results.json');
   server = await startCodeServer({ workspace, env: { MULTIVERSE_E2E_RESULT: resultFile } });
   const remote = (file: string): string => `vscode-remote://127.0.0.1:${server.port}${file}`;
@@ -48,18 +51,21 @@ before(async () => {
 
 after(async () => {
   await server?.stop();
+  await registry?.close();
   await rm(workDir, { recursive: true, force: true });
 });
 
 /**
  * A project with something in every view: package.json wants fixture-lib ^2.0.0 but 1.0.0 is
  * installed (an invalid edge: a conflict), multiverse.json declares a namespace that is not
- * installed and a worker extension. The runtime the extension loads to run it is this repo's,
+ * installed and a worker extension. Its .npmrc points at the fixture registry, so isolating installs
+ * without the network. The runtime the extension loads to run it is this repo's,
  * linked into node_modules one level above the project, so the project's own tree stays as written.
  */
-async function conflictedWorkspace(dir: string): Promise<string> {
+async function conflictedWorkspace(dir: string, registryUrl: string): Promise<string> {
   const project = path.join(dir, 'app');
   const files: Record<string, string> = {
+    '.npmrc': `registry=${registryUrl}\ncache=${path.join(dir, 'npm-cache')}\nfetch-retries=0\n`,
     'package.json': JSON.stringify({ name: 'host-app', version: '1.0.0', dependencies: { 'fixture-lib': '^2.0.0' } }, null, 2),
     'node_modules/fixture-lib/package.json': JSON.stringify({ name: 'fixture-lib', version: '1.0.0', main: 'index.js' }),
     'node_modules/fixture-lib/index.js': "module.exports = { version: '1.0.0' };\n",

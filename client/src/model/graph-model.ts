@@ -1,3 +1,4 @@
+import { stateLabels } from './namespace-nodes';
 import type { ConflictItem, FolderNamespaces, NamespaceState, TreeItem } from './protocol';
 
 /** Everything the graph webview draws, positioned: media/graph.js only renders it. */
@@ -77,7 +78,7 @@ export function buildGraph(input: GraphInput): GraphData {
       id: treeId,
       kind: 'tree',
       label: tree.name === MAIN ? 'main tree' : tree.name,
-      detail: tree.name === MAIN ? `${input.folder.mainPackageCount} packages` : tree.state,
+      detail: tree.name === MAIN ? `${input.folder.mainPackageCount} packages` : stateLabels[tree.state],
       x: Layout.margin,
       y: y + (blockHeight - Layout.nodeHeight) / 2,
       width: Layout.treeWidth,

@@ -35,6 +35,9 @@ const stateIcons: Record<NamespaceInfo['state'], NodeView['icon']> = {
   missing: { id: 'circle-slash', color: Colors.error },
 };
 
+/** How a namespace's install state reads in the views. */
+export const stateLabels: Record<NamespaceInfo['state'], string> = { installed: 'installed', stale: 'stale', missing: 'not installed' };
+
 const stateExplanations: Record<NamespaceInfo['state'], string> = {
   installed: 'installed and up to date with multiverse.json',
   stale: 'installed, but multiverse.json changed since: install again',
@@ -66,7 +69,7 @@ export function describeNamespaceNode(node: NamespaceNode): NodeView {
       const dependencies = Object.entries(info.dependencies).map(([name, spec]) => `${name}@${spec}`);
       return {
         label: info.name,
-        description: info.state === 'installed' ? `${plural(info.packageCount, 'package')}` : info.state,
+        description: info.state === 'installed' ? plural(info.packageCount, 'package') : stateLabels[info.state],
         tooltip: [
           `Namespace ${info.name}: ${stateExplanations[info.state]}`,
           dependencies.length > 0 ? `Declares ${dependencies.join(', ')}` : 'Declares no dependencies',

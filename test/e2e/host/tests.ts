@@ -130,6 +130,24 @@ export const hostTests: Record<string, (api: Vscode) => Promise<void>> = {
     assert.ok(tab.input instanceof api.TabInputWebview, 'the graph tab is not a webview');
     assert.match(tab.input.viewType, /multiverse\.graph$/);
   },
+  async 'Isolate Dependency on the conflict moves fixture-lib into a namespace, installs it, and the conflict clears'(api) {
+    const { conflicts, namespaces } = await multiverse(api);
+    const folder = api.workspace.workspaceFolders?.[0]?.uri;
+    assert.ok(folder);
+    const group = (await level(conflicts)).find((r) => labelOf(r.item) === 'fixture-lib');
+    assert.ok(group, 'the fixture-lib conflict is gone before isolating');
+    const namespace = await api.commands.executeCommand<string | undefined>('multiverse.isolateDependency', group.node);
+    assert.ok(namespace, 'Isolate Dependency failed (its reason is in the Multiverse output channel)');
+    const read = async (file: string): Promise<unknown> => JSON.parse(new TextDecoder().decode(await api.workspace.fs.readFile(api.Uri.joinPath(folder, file))));
+    const manifest = (await read('package.json')) as { dependencies?: Record<string, string> };
+    assert.equal(manifest.dependencies?.['fixture-lib'], undefined, 'fixture-lib is still declared in package.json');
+    const config = (await read('multiverse.json')) as { namespaces: Record<string, { dependencies: Record<string, string> }> };
+    assert.equal(config.namespaces[namespace]?.dependencies['fixture-lib'], '^2.0.0', `namespace ${namespace} does not declare fixture-lib ^2.0.0: ${JSON.stringify(config)}`);
+    await eventually(`namespace ${namespace} installed in the Namespaces view`, async () =>
+      (await level(namespaces)).some((r) => labelOf(r.item) === namespace && r.item.contextValue === 'namespace.installed') ? true : undefined,
+    );
+    await eventually('the fixture-lib conflict to clear', async () => ((await level(conflicts)).some((r) => labelOf(r.item) === 'fixture-lib') ? undefined : true));
+  },
   async 'the server restarts on command and the views fill in again'(api) {
     const { conflicts } = await multiverse(api);
     await api.commands.executeCommand('multiverse.restartServer');
