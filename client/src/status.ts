@@ -31,7 +31,13 @@ export class ConflictStatus {
       { language: 'typescriptreact' },
     ]);
     this.language.name = 'Multiverse';
-    ctx.register(this.bar, this.language, ctx.onDidChangeAnalysis(() => void this.refresh()));
+    ctx.register(
+      this.bar,
+      this.language,
+      ctx.onDidChangeAnalysis(() => void this.refresh()),
+      // The language status mentions Restricted Mode; drop that once the user trusts the folder.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.refresh()),
+    );
     this.show('analysing…', undefined);
   }
 
