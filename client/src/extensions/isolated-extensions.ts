@@ -42,6 +42,9 @@ export class IsolatedExtensions {
       watcher.onDidCreate(() => this.changed.fire()),
       watcher.onDidDelete(() => this.changed.fire()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('multiverse.extensions.defaultIsolation')) this.changed.fire();
+      }),
       { dispose: () => this.channels.forEach((channel) => channel.dispose()) },
     );
     ctx.onShutdown(() => this.stopAll());
@@ -49,9 +52,10 @@ export class IsolatedExtensions {
 
   /** Extensions declared in each workspace folder's multiverse.json (folders without one are left out). */
   async declared(): Promise<ExtensionTarget[]> {
-    const isolation = vscode.workspace.getConfiguration('multiverse').get<Isolation>('extensions.defaultIsolation', 'worker');
     const targets: ExtensionTarget[] = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      // A resource setting: each folder may choose its own default.
+      const isolation = vscode.workspace.getConfiguration('multiverse', folder.uri).get<Isolation>('extensions.defaultIsolation', 'worker');
       let text: string;
       try {
         text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, CONFIG_FILE)));
