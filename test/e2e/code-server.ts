@@ -25,6 +25,8 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** Extra environment for code-server and so for its extension host. */
   env?: Record<string, string>;
+  /** Open the workspace in Restricted Mode (workspace trust on, folder not trusted) instead of trusting everything. */
+  restricted?: boolean;
 }
 
 /** Path of code-server's entry script, installed by test/e2e/setup.sh (which prints it). */
@@ -75,7 +77,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   };
   for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
   await mkdir(path.join(dirs.userData, 'User'), { recursive: true });
-  await writeFile(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
+  // Restricted Mode without the prompt that asks whether to trust the folder.
+  const trust = options.restricted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {};
+  await writeFile(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...trust, ...options.settings }, null, 2));
   const port = await freePort();
   const configFile = path.join(home, 'config.yaml');
   await writeFile(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
@@ -90,7 +94,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   // detached: the server gets its own process group, so stop() ends its extension host and watcher too.
   const child: ChildProcess = spawn(
     process.execPath,
-    [entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', options.workspace],
+    [entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...(options.restricted ? [] : ['--disable-workspace-trust']), options.workspace],
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import { repoRoot } from '../support/paths';
 import { startFixtureRegistry, type FixtureRegistry } from '../support/registry';
 import { startCodeServer, type CodeServer } from './code-server';
@@ -10,50 +10,67 @@ import type { HostTestResult } from './host/index';
 import { Workbench } from './workbench';
 
 let workDir: string;
-let workspace: string;
-let resultFile: string;
-let server: CodeServer;
 let registry: FixtureRegistry;
-let results: HostTestResult[];
 
-/**
- * Loads the extension from source (extensionDevelopmentPath) and runs out/test/e2e/host in the
- * real extension host (extensionTestsPath): VS Code's own test route, driven through code-server's
- * workbench URL payload since desktop VS Code cannot be downloaded here.
- */
 before(async () => {
   workDir = await mkdtemp(path.join(os.tmpdir(), 'multiverse-e2e-host-'));
   registry = await startFixtureRegistry();
-  workspace = await conflictedWorkspace(workDir, registry.url);
-  resultFile = path.join(workDir, 'results.json');
-  server = await startCodeServer({ workspace, env: { MULTIVERSE_E2E_RESULT: resultFile } });
-  const remote = (file: string): string => `vscode-remote://127.0.0.1:${server.port}${file}`;
-  const payload = JSON.stringify([
-    ['extensionDevelopmentPath', remote(repoRoot)],
-    ['extensionTestsPath', remote(path.join(repoRoot, 'out', 'test', 'e2e', 'host', 'index.js'))],
-  ]);
-  const workbench = await Workbench.open(`${server.url}&payload=${encodeURIComponent(payload)}`, { waitForExplorer: false });
-  try {
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      try {
-        results = JSON.parse(await readFile(resultFile, 'utf8')) as HostTestResult[];
-        break;
-      } catch {
-        if (Date.now() > deadline) throw new Error(`the extension host tests wrote no results within 90 s; code-server said:\n${server.log()}`);
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    }
-  } finally {
-    await workbench.close();
-  }
 });
 
 after(async () => {
-  await server?.stop();
   await registry?.close();
   await rm(workDir, { recursive: true, force: true });
 });
+
+/**
+ * Loads the extension from source (extensionDevelopmentPath) and runs out/test/e2e/host in the
+ * real extension host (extensionTestsPath) on a fresh copy of the conflicted workspace: VS Code's
+ * own test route, driven through code-server's workbench URL payload since desktop VS Code cannot
+ * be downloaded here. `suite` picks the tests (see host/index.ts); `restricted` opens the folder
+ * in Restricted Mode.
+ */
+async function runHostSuite(suite: 'trusted' | 'restricted'): Promise<HostTestResult[]> {
+  const dir = path.join(workDir, suite);
+  const workspace = await conflictedWorkspace(dir, registry.url);
+  const resultFile = path.join(dir, 'results.json');
+  const server: CodeServer = await startCodeServer({ workspace, restricted: suite === 'restricted', env: { MULTIVERSE_E2E_RESULT: resultFile, MULTIVERSE_E2E_SUITE: suite } });
+  try {
+    const remote = (file: string): string => `vscode-remote://127.0.0.1:${server.port}${file}`;
+    const payload = JSON.stringify([
+      ['extensionDevelopmentPath', remote(repoRoot)],
+      ['extensionTestsPath', remote(path.join(repoRoot, 'out', 'test', 'e2e', 'host', 'index.js'))],
+    ]);
+    const workbench = await Workbench.open(`${server.url}&payload=${encodeURIComponent(payload)}`, { waitForExplorer: false });
+    try {
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        try {
+          return JSON.parse(await readFile(resultFile, 'utf8')) as HostTestResult[];
+        } catch {
+          if (Date.now() > deadline) throw new Error(`the ${suite} extension host tests wrote no results within 120 s; code-server said:\n${server.log()}`);
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
+    } finally {
+      await workbench.close();
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+async function report(t: TestContext, results: HostTestResult[]): Promise<void> {
+  assert.ok(results.length > 0, 'no extension-host tests ran');
+  for (const result of results) {
+    await t.test(result.name, () => {
+      if (!result.passed) assert.fail(result.error ?? 'failed without an error');
+    });
+  }
+}
+
+test('the extension-host tests pass in a real VS Code', async (t) => report(t, await runHostSuite('trusted')));
+
+test('in Restricted Mode the views work and installing, isolating and running are refused', async (t) => report(t, await runHostSuite('restricted')));
 
 /**
  * A project with something in every view: package.json wants fixture-lib ^2.0.0 but 1.0.0 is
@@ -84,12 +101,3 @@ async function conflictedWorkspace(dir: string, registryUrl: string): Promise<st
   await symlink(path.join(repoRoot, 'runtime'), path.join(dir, 'node_modules', 'multiverse'), 'dir');
   return project;
 }
-
-test('the extension-host tests pass in a real VS Code', async (t) => {
-  assert.ok(results.length > 0, 'no extension-host tests ran');
-  for (const result of results) {
-    await t.test(result.name, () => {
-      if (!result.passed) assert.fail(result.error ?? 'failed without an error');
-    });
-  }
-});

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { hostTests } from './tests';
+import { hostTests, restrictedModeTests } from './tests';
 
 export interface HostTestResult {
   name: string;
@@ -12,12 +12,14 @@ export interface HostTestResult {
  * Entry point loaded by VS Code through `extensionTestsPath`: runs inside the real extension host,
  * beside the extension under development, and writes one result per test to the file named by
  * MULTIVERSE_E2E_RESULT (the workbench closes when this settles, so the file is the only channel).
+ * MULTIVERSE_E2E_SUITE=restricted runs the tests for a workspace opened in Restricted Mode instead.
  */
 export async function run(): Promise<void> {
   const resultFile = process.env.MULTIVERSE_E2E_RESULT;
   if (!resultFile) throw new Error('MULTIVERSE_E2E_RESULT is not set: the host tests have nowhere to write their results');
   const results: HostTestResult[] = [];
-  for (const [name, body] of Object.entries(hostTests)) {
+  const suite = process.env.MULTIVERSE_E2E_SUITE === 'restricted' ? restrictedModeTests : hostTests;
+  for (const [name, body] of Object.entries(suite)) {
     try {
       await body(vscode);
       results.push({ name, passed: true });

@@ -154,3 +154,64 @@ export const hostTests: Record<string, (api: Vscode) => Promise<void>> = {
     await eventually('the Conflicts view after the restart', async () => ((await level(conflicts)).length > 0 ? true : undefined));
   },
 };
+
+async function exists(api: Vscode, uri: vscode.Uri): Promise<boolean> {
+  try {
+    await api.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Tests for the same workspace opened in Restricted Mode: analysis and views work; everything that
+ * would run workspace code (npm installs, extension modules) is refused. The trusted suite shows the
+ * same commands do install and run in this workspace, so "nothing happened" here is the refusal.
+ */
+export const restrictedModeTests: Record<string, (api: Vscode) => Promise<void>> = {
+  async 'the folder is not trusted and the extension activates anyway'(api) {
+    assert.equal(api.workspace.isTrusted, false);
+    const extension = await activeExtension(api);
+    assert.equal(extension.isActive, true);
+  },
+  async 'the Conflicts and Namespaces views show the analysis'(api) {
+    const { conflicts, namespaces } = await multiverse(api);
+    await eventually('the fixture-lib conflict in the Conflicts view', async () => ((await level(conflicts)).some((r) => labelOf(r.item) === 'fixture-lib') ? true : undefined));
+    const roots = await level(namespaces);
+    assert.deepEqual(
+      roots.map((r) => labelOf(r.item)),
+      ['main tree', 'legacy'],
+    );
+  },
+  async 'Install Namespaces, from the palette or as the server command a light bulb runs, installs nothing'(api) {
+    const folder = api.workspace.workspaceFolders?.[0]?.uri;
+    assert.ok(folder);
+    await api.commands.executeCommand('multiverse.install');
+    const summary = await api.commands.executeCommand<unknown>('multiverse.installNamespaces', { folder: folder.toString() });
+    assert.equal(summary, undefined);
+    assert.equal(await exists(api, api.Uri.joinPath(folder, '.multiverse', 'legacy')), false, 'the namespace was installed in Restricted Mode');
+  },
+  async 'Isolate Dependency leaves package.json and multiverse.json alone'(api) {
+    const { conflicts } = await multiverse(api);
+    const folder = api.workspace.workspaceFolders?.[0]?.uri;
+    assert.ok(folder);
+    const group = (await level(conflicts)).find((r) => labelOf(r.item) === 'fixture-lib');
+    assert.ok(group);
+    const before = new TextDecoder().decode(await api.workspace.fs.readFile(api.Uri.joinPath(folder, 'package.json')));
+    assert.equal(await api.commands.executeCommand('multiverse.isolateDependency', group.node), undefined);
+    assert.equal(new TextDecoder().decode(await api.workspace.fs.readFile(api.Uri.joinPath(folder, 'package.json'))), before);
+  },
+  async 'isolated extensions are listed but do not start'(api) {
+    const { extensions, isolated } = await multiverse(api);
+    const [row] = await level(extensions);
+    assert.ok(row);
+    assert.equal(labelOf(row.item), 'calc');
+    await api.commands.executeCommand('multiverse.startExtension', row.node);
+    const [after] = await level(extensions);
+    assert.equal(after?.item.description, 'worker · not started');
+    const [target] = await isolated.declared();
+    assert.ok(target);
+    await assert.rejects(isolated.start(target), /Restricted Mode/);
+  },
+};
