@@ -12,6 +12,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { AnalysisChangedNotification, Commands, type InstallArguments } from './model/protocol';
+import { showServerProgress } from './server-progress';
 import { explainRestricted } from './trust';
 
 /** Contexts keys the manifest's `when` clauses read. */
@@ -93,6 +94,8 @@ export class Ctx implements vscode.Disposable {
     });
     client.onNotification(AnalysisChangedNotification, () => this.analysisChanged.fire());
     await client.start();
+    // After start: replaces the handler the client installs while starting.
+    showServerProgress(client);
   }
 
   async restart(): Promise<void> {
@@ -167,11 +170,8 @@ export class Ctx implements vscode.Disposable {
       void vscode.window.showInformationMessage(`Multiverse: ${text}`);
       return text;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.output.appendLine(`Installing namespaces in ${args.folder} failed: ${message}`);
-      void vscode.window.showErrorMessage(`Multiverse: installing namespaces failed: ${message}`, 'Show Output').then((choice) => {
-        if (choice) this.output.show(true);
-      });
+      // The server has already shown why (as it does for every client); keep the details here.
+      this.output.appendLine(`Installing namespaces in ${args.folder} failed: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     }
   }
