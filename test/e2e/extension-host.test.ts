@@ -75,7 +75,7 @@ test('in Restricted Mode the views work and installing, isolating and running ar
 /**
  * A project with something in every view: package.json wants fixture-lib ^2.0.0 but 1.0.0 is
  * installed (an invalid edge: a conflict), multiverse.json declares a namespace that is not
- * installed and a worker extension. Its .npmrc points at the fixture registry, so isolating installs
+ * installed and the same extension in a worker and in a process. Its .npmrc points at the fixture registry, so isolating installs
  * without the network. The runtime the extension loads to run it is this repo's,
  * linked into node_modules one level above the project, so the project's own tree stays as written.
  */
@@ -87,7 +87,10 @@ async function conflictedWorkspace(dir: string, registryUrl: string): Promise<st
     'node_modules/fixture-lib/package.json': JSON.stringify({ name: 'fixture-lib', version: '1.0.0', main: 'index.js' }),
     'node_modules/fixture-lib/index.js': "module.exports = { version: '1.0.0' };\n",
     'multiverse.json': JSON.stringify(
-      { namespaces: { legacy: { dependencies: { 'fixture-peer': '1.0.0' } } }, extensions: { calc: { path: 'extensions/calc', isolation: 'worker' } } },
+      {
+        namespaces: { legacy: { dependencies: { 'fixture-peer': '1.0.0' } } },
+        extensions: { calc: { path: 'extensions/calc', isolation: 'worker' }, 'calc-process': { path: 'extensions/calc', isolation: 'process' } },
+      },
       null,
       2,
     ),

@@ -49,8 +49,8 @@ function labelOf(item: vscode.TreeItem): string {
 /**
  * Tests that run inside the real extension host, in order, on the workspace that
  * test/e2e/extension-host.test.ts prepares: package.json wants fixture-lib ^2.0.0 while 1.0.0 is
- * installed (an invalid edge), multiverse.json declares a namespace that is not installed and a
- * worker extension `calc`.
+ * installed (an invalid edge), multiverse.json declares a namespace that is not installed and an
+ * extension run as `calc` (worker) and `calc-process` (process).
  */
 export const hostTests: Record<string, (api: Vscode) => Promise<void>> = {
   async 'the extension activates in a folder with a package.json'(api) {
@@ -107,10 +107,16 @@ export const hostTests: Record<string, (api: Vscode) => Promise<void>> = {
   },
   async 'the Isolated Extensions view lists the declared extension; it starts, answers a call and stops from the commands'(api) {
     const { extensions, isolated } = await multiverse(api);
-    const [row] = await level(extensions);
+    const rows = await level(extensions);
+    assert.deepEqual(
+      rows.map((r) => [labelOf(r.item), r.item.description]),
+      [
+        ['calc', 'worker · not started'],
+        ['calc-process', 'process · not started'],
+      ],
+    );
+    const row = rows[0];
     assert.ok(row);
-    assert.equal(labelOf(row.item), 'calc');
-    assert.equal(row.item.description, 'worker · not started');
     await api.commands.executeCommand('multiverse.startExtension', row.node);
     const [running] = await level(extensions);
     assert.match(String(running?.item.description), /^worker · running · in host pid \d+$/);
@@ -121,6 +127,34 @@ export const hostTests: Record<string, (api: Vscode) => Promise<void>> = {
     await api.commands.executeCommand('multiverse.stopExtension', running?.node);
     const [stopped] = await level(extensions);
     assert.equal(stopped?.item.description, 'worker · not started');
+  },
+  async 'Attach Debugger runs a process extension under the inspector and attaches a Node debug session'(api) {
+    const { extensions, isolated } = await multiverse(api);
+    const row = (await level(extensions)).find((r) => labelOf(r.item) === 'calc-process');
+    assert.ok(row);
+    assert.equal(row.item.contextValue, 'extension.stopped.process');
+    const started = new Promise<vscode.DebugSession>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no debug session started within 60 s')), 60_000);
+      const subscription = api.debug.onDidStartDebugSession((session) => {
+        subscription.dispose();
+        clearTimeout(timer);
+        resolve(session);
+      });
+    });
+    await api.commands.executeCommand('multiverse.attachDebugger', row.node);
+    const session = await started;
+    try {
+      assert.equal(session.name, 'Multiverse: calc-process');
+      assert.equal(session.configuration.request, 'attach');
+      const [target] = (await isolated.declared()).filter((t) => t.declared.name === 'calc-process');
+      assert.ok(target);
+      assert.equal(await isolated.call(target, 'add', [20, 22]), 42, 'the extension answers while the debugger is attached');
+      const running = (await level(extensions)).find((r) => labelOf(r.item) === 'calc-process');
+      assert.match(String(running?.item.description), /^process · running · pid \d+( · \d+ MB)?$/);
+    } finally {
+      await api.debug.stopDebugging(session);
+      await api.commands.executeCommand('multiverse.stopExtension', row.node);
+    }
   },
   async 'Show Namespace Graph opens the graph webview'(api) {
     await activeExtension(api);
