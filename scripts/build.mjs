@@ -1,6 +1,7 @@
 // Builds everything: `tsc -b` typechecks the whole repo and emits runtime/dist (with declarations),
 // then esbuild bundles the extension (dist/client.js) and the language server (dist/server.js).
 import { execFileSync } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 
@@ -25,6 +26,10 @@ const common = {
   // jsonc-parser's "main" is a UMD build whose inner requires esbuild cannot follow; its ESM build bundles.
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
+
+// The manifest's jsonValidation points at media/ because the .vsix carries media/ but not runtime/;
+// the schema's source stays in the runtime package, which ships it too.
+copyFileSync('runtime/schema/multiverse.schema.json', 'media/multiverse.schema.json');
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),

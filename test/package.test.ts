@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { repoRoot } from './support/paths';
 
@@ -30,7 +31,31 @@ test('the .vsix holds only the bundles, the manifest, README, LICENSE and media'
     for (const required of ['dist/client.js', 'dist/server.js', 'package.json', 'readme.md', 'LICENSE.txt', 'media/icon.png']) {
       assert.ok(files.includes(required), `${required} missing from the package (got ${files.join(', ')})`);
     }
+    for (const referenced of manifestFiles()) {
+      assert.ok(files.includes(referenced), `the manifest refers to ${referenced}, which is not in the package`);
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+/** Every file the manifest points at: the icon, view container and view icons, JSON schemas. */
+function manifestFiles(): string[] {
+  interface Manifest {
+    icon?: string;
+    contributes?: {
+      jsonValidation?: { url: string }[];
+      viewsContainers?: Record<string, { icon?: string }[]>;
+      views?: Record<string, { icon?: string }[]>;
+    };
+  }
+  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Manifest;
+  const contributes = manifest.contributes ?? {};
+  const paths = [
+    manifest.icon,
+    ...(contributes.jsonValidation ?? []).map((v) => v.url),
+    ...Object.values(contributes.viewsContainers ?? {}).flatMap((list) => list.map((c) => c.icon)),
+    ...Object.values(contributes.views ?? {}).flatMap((list) => list.map((v) => v.icon)),
+  ];
+  return [...new Set(paths.filter((p): p is string => p !== undefined && !/^[a-z]+:/.test(p)).map((p) => p.replace(/^\.\//, '')))];
+}
