@@ -295,3 +295,23 @@ test('code actions on imports offer Isolate for declared packages', async () => 
   assert.deepEqual(parse(text).dependencies, { 'fixture-peer': '^1.0.0' });
   server.shutdown();
 });
+
+test('an import whose file two namespace scopes both match is reported as ambiguous', async () => {
+  const dir = await ghostApp();
+  await writeFiles(dir, {
+    'multiverse.json': {
+      namespaces: {
+        a: { dependencies: { 'fixture-lib': '^1.0.0' }, scope: ['src/**'] },
+        b: { dependencies: { 'fixture-lib': '^2.0.0' }, scope: ['src/b/**'] },
+      },
+    },
+  });
+  const { server, host } = await started(dir);
+  const source = "import lib from 'fixture-lib';\n";
+  const inB = open(server, path.join(dir, 'src', 'b', 'x.mjs'), source);
+  const inA = open(server, path.join(dir, 'src', 'y.mjs'), source);
+  assert.deepEqual(host.diagnostics.get(inB)?.map((d) => d.code), ['ambiguous']);
+  assert.match(host.diagnostics.get(inB)?.[0]?.message ?? '', /namespaces "a" and "b" both declare/);
+  assert.deepEqual(host.diagnostics.get(inA), [], 'routed to namespace a: not a ghost dependency');
+  server.shutdown();
+});

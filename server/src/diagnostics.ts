@@ -6,7 +6,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { edgeAt, manifestField, nodeAt, type Conflict } from 'multiverse';
 import { findImports, isSourceFile, packageNameOf, type ImportSite } from './imports';
-import { namespaceOfImport, resolveImport } from './import-resolution';
+import { declaredRoute, resolveImport } from './import-resolution';
 import type { JsonLocator } from './json-locations';
 import type { AnalysisIndex, Project } from './project';
 
@@ -98,7 +98,22 @@ function sourceDiagnostics(document: TextDocument, file: string, index: Analysis
     const name = packageNameOf(site.specifier);
     if (name === null || site.typeOnly || BUILTINS.has(site.specifier) || name === owner.name) continue;
     const range = { start: document.positionAt(site.start), end: document.positionAt(site.end) };
-    const namespace = safeNamespace(index, file, site);
+    let namespace: string | null;
+    try {
+      namespace = declaredRoute(index, file, site.specifier);
+    } catch (error) {
+      // Two namespaces' scopes both match this file: at run time this import fails.
+      diagnostics.push({
+        range,
+        severity: DiagnosticSeverity.Error,
+        source: SOURCE,
+        code: 'ambiguous',
+        message: error instanceof Error ? error.message : String(error),
+        data: { kind: 'ambiguous', package: name, namespace: null } satisfies DiagnosticData,
+      });
+      continue;
+    }
+    // Declared in a namespace: whether it is installed is reported on multiverse.json.
     if (namespace !== null) continue;
     const spec = declared.get(name);
     if (spec === undefined) {
@@ -127,15 +142,6 @@ function sourceDiagnostics(document: TextDocument, file: string, index: Analysis
     }
   }
   return diagnostics;
-}
-
-function safeNamespace(index: AnalysisIndex, file: string, site: ImportSite): string | null {
-  try {
-    return namespaceOfImport(index, file, site.specifier);
-  } catch {
-    // An ambiguous route is reported on multiverse.json itself.
-    return null;
-  }
 }
 
 function lookup(index: AnalysisIndex, file: string, site: ImportSite): string | undefined {

@@ -44,10 +44,19 @@ export function namespaceOfImport(index: AnalysisIndex, fromFile: string, specif
       return name !== null && summary.shared.includes(name) ? null : summary.name;
     }
   }
+  const namespace = declaredRoute(index, fromFile, specifier);
+  // Routing only applies once the namespace exists; until then Node's own lookup is what runs.
+  return namespace !== null && index.graphOf(namespace) ? namespace : null;
+}
+
+/**
+ * The namespace multiverse.json routes an app file's import to, installed or not (`null` when no
+ * namespace declares the package). Throws when two namespaces' scopes both match the file.
+ */
+export function declaredRoute(index: AnalysisIndex, fromFile: string, specifier: string): string | null {
+  const { analysis } = index;
   const name = packageNameOf(specifier);
   if (name === null || analysis.config === null || !isInside(fromFile, analysis.projectDir)) return null;
   const relative = path.relative(analysis.projectDir, fromFile).split(path.sep).join('/');
-  const namespace = namespaceFor(analysis.config, name, relative);
-  // Routing only applies once the namespace exists; until then Node's own lookup is what runs.
-  return namespace !== null && index.graphOf(namespace) ? namespace : null;
+  return namespaceFor(analysis.config, name, relative);
 }
