@@ -6,6 +6,8 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 import type { Hover, InitializeResult, Location, MarkupContent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
+import { loadTree } from 'multiverse';
+import { canonical } from './support/graph';
 import { protocol } from './support/lsp';
 import { StdioClient } from './support/lsp-client';
 import { repoRoot } from './support/paths';
@@ -81,6 +83,7 @@ test('over stdio on a real tree from the npm registry: express, and a ghost impo
   const dir = await tempDir('stdio-real');
   await writeFiles(dir, { 'package.json': { name: 'real', version: '1.0.0', dependencies: { express: '4.21.2' } } });
   await installWith(dir, 'https://registry.npmjs.org/');
+  assert.deepEqual(canonical(await loadTree(dir, null)), canonical(await loadTree(dir, null, { forceActual: true })), 'the hidden-lockfile graph matches arborist on a real tree');
   const source = "const express = require('express');\nconst debug = require('debug');\n";
   await writeFiles(dir, { 'server.js': source });
   const client = new StdioClient();
