@@ -43,8 +43,14 @@ async function hiddenLockfile(root: string): Promise<Record<string, LockEntry> |
   if (cached?.key === key) return cached.packages;
   const meta = await Shrinkwrap.load({ path: root, hiddenLockfile: true });
   if (!meta.loadedFromDisk || !meta.data.packages) return null;
-  cache.set(root, { key, packages: meta.data.packages });
-  return meta.data.packages;
+  // Keep only what the graph needs: integrity hashes, licenses, engines and the like are most of a lockfile.
+  const packages: Record<string, LockEntry> = {};
+  for (const [location, entry] of Object.entries(meta.data.packages)) {
+    const { name, version, resolved, link, dev, optional, peer, dependencies, optionalDependencies, peerDependencies, peerDependenciesMeta } = entry;
+    packages[location] = { name, version, resolved: link ? resolved : undefined, link, dev, optional, peer, dependencies, optionalDependencies, peerDependencies, peerDependenciesMeta };
+  }
+  cache.set(root, { key, packages });
+  return packages;
 }
 
 interface Draft {
