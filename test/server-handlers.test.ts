@@ -315,3 +315,18 @@ test('an import whose file two namespace scopes both match is reported as ambigu
   assert.deepEqual(host.diagnostics.get(inA), [], 'routed to namespace a: not a ghost dependency');
   server.shutdown();
 });
+
+test('a failing install is shown to the user, ends its progress and leaves the server answering', async () => {
+  const dir = await ghostApp();
+  const { server, host, folder } = await started(dir);
+  await assert.rejects(
+    server.executeCommand({ command: 'multiverse.installNamespaces', arguments: [{ folder, namespaces: { broken: { 'fixture-does-not-exist': '^1.0.0' } } }] }),
+    /Installing namespaces in .* failed: .*fixture-does-not-exist/,
+  );
+  assert.match(host.errors[0] ?? '', /fixture-does-not-exist/);
+  assert.equal(host.progressLog.at(-1), 'done');
+  await assert.rejects(server.executeCommand({ command: 'multiverse.installNamespaces', arguments: [{ folder: 'file:///nowhere' }] }), /naming an open workspace folder/);
+  await server.settled();
+  assert.equal((await server.tree({ folder })).total, 2);
+  server.shutdown();
+});

@@ -73,6 +73,17 @@ test('over stdio: conflict diagnostics, hover, definition and the multiverse/* r
     assert.deepEqual(conflicts.folders[0]?.conflicts.map((c) => `${c.kind}:${c.package}:${c.locations.length}`), ['peer:fixture-lib:2']);
     const namespaces = await client.connection.sendRequest(protocol.NamespacesRequest, {});
     assert.deepEqual(namespaces.folders[0]?.namespaces, []);
+    const watchers = client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles')?.registerOptions as { watchers: { globPattern: string }[] } | undefined;
+    assert.ok(watchers?.watchers.some((w) => w.globPattern === '**/node_modules/.package-lock.json'));
+
+    // Install a namespace through the command a code action carries: progress reaches the editor.
+    await writeFiles(dir, { '.npmrc': `registry=${registry.url}\n`, 'multiverse.json': { namespaces: { legacy: { dependencies: { 'fixture-lib': '^1.0.0' } } } } });
+    const summary = await client.connection.sendRequest<string>('workspace/executeCommand', { command: 'multiverse.installNamespaces', arguments: [{ folder }] });
+    assert.match(summary, /Installed 1 namespace/);
+    assert.deepEqual([client.progress[0]?.kind, client.progress.at(-1)?.kind], ['begin', 'end']);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(dir, 'multiverse.json')).toString(), type: 1 }] });
+    const installed = await client.connection.sendRequest(protocol.NamespacesRequest, { folder });
+    assert.deepEqual(installed.folders[0]?.namespaces.map((n) => `${n.name}:${n.state}`), ['legacy:installed']);
     assert.equal(await client.close(), 0);
   } finally {
     client.kill();

@@ -383,8 +383,8 @@ export class MultiverseServer {
 
   private async selectProjects(folder: string | undefined): Promise<Project[]> {
     const selected = folder === undefined ? [...this.projects.values()] : [this.projects.get(folder)].filter((p): p is Project => p !== undefined);
-    // The first request after start-up waits for the first analysis instead of answering empty.
-    await Promise.all(selected.filter((p) => !p.index).map((p) => p.settled()));
+    // Views ask after a change notification: answer from the analysis of that change, not the one before.
+    await Promise.all(selected.map((p) => p.settled()));
     return selected;
   }
 
