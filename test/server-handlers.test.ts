@@ -104,6 +104,12 @@ test('diagnostics, hover, definition and ghost dependencies on an installed fixt
   const definition = await server.definition({ textDocument: { uri: appUri }, position: positionOf(APP_SOURCE, "'fixture-lib'") });
   assert.equal(definition?.uri, URI.file(path.join(dir, 'node_modules', 'fixture-lib', 'index.js')).toString());
 
+  const manifestText = await readFile(path.join(dir, 'package.json'), 'utf8');
+  const pkgUri = open(server, path.join(dir, 'package.json'), manifestText, 'json');
+  const entryHover = markdown(await server.hover({ textDocument: { uri: pkgUri }, position: positionOf(manifestText, '"fixture-dual"', 3) }));
+  assert.equal(entryHover, 'main tree · **fixture-dual@1.0.0** · satisfies `^1.0.0`\n\n`node_modules/fixture-dual`');
+  assert.equal(await server.hover({ textDocument: { uri: pkgUri }, position: positionOf(manifestText, '"name"', 2) }), null);
+
   const resolved = await server.resolve({ uri: appUri, specifier: 'fixture-lib' });
   assert.equal(resolved?.version, '1.0.0');
   assert.equal(resolved?.namespace, null);
@@ -128,6 +134,9 @@ test('peer conflict diagnostics land on the exact package.json entries; Isolate 
   assert.match(published[0]?.message ?? '', /Peer conflict \(npm: ERESOLVE\)/);
 
   open(server, path.join(dir, 'package.json'), manifest, 'json');
+  const entryHover = markdown(await server.hover({ textDocument: { uri: pkgUri }, position: positionOf(manifest, '"fixture-lib"', 3) }));
+  assert.match(entryHover, /^main tree · \*\*fixture-lib@2\.0\.0\*\* · satisfies `\^2\.0\.0`/);
+  assert.match(entryHover, /`node_modules\/fixture-lib`$/);
   const atPeer = { start: { line: 5, character: 8 }, end: { line: 5, character: 8 } };
   const actions = await server.codeAction({ textDocument: { uri: pkgUri }, range: atPeer, context: { diagnostics: published } });
   const isolate = actions.find((a) => a.title === "Isolate dependency 'fixture-peer'");
@@ -154,6 +163,11 @@ test('peer conflict diagnostics land on the exact package.json entries; Isolate 
   const conflicts = await server.conflicts({ folder });
   assert.deepEqual(conflicts.folders[0]?.conflicts, [], 'isolating the peer dependent resolves the conflict');
   assert.deepEqual(host.diagnostics.get(pkgUri), []);
+
+  const isolatedManifest = await readFile(path.join(dir, 'package.json'), 'utf8');
+  open(server, path.join(dir, 'package.json'), isolatedManifest, 'json');
+  const libEntry = markdown(await server.hover({ textDocument: { uri: pkgUri }, position: positionOf(isolatedManifest, '"fixture-lib"', 3) }));
+  assert.match(libEntry, /Other copies: 1\.0\.0 \(namespace `fixture-peer-1`\) via `\(namespace fixture-peer-1\) > fixture-peer@1\.0\.0 > fixture-lib@1\.0\.0`/);
 
   // App code importing fixture-peer now gets the namespace's copy, with fixture-lib@1 as its peer.
   const source = "import peer from 'fixture-peer';\nimport lib from 'fixture-lib';\n";

@@ -32,6 +32,7 @@ import { connectionHost, type ServerHost } from './host';
 import { findImports, importAt, isSourceFile } from './imports';
 import { runInstall } from './install-command';
 import { JsonLocator } from './json-locations';
+import { manifestHover } from './manifest-hover';
 import { isInside, Project } from './project';
 import {
   Commands,
@@ -204,6 +205,13 @@ export class MultiverseServer {
   }
 
   async hover(params: HoverParams): Promise<Hover | null> {
+    const manifest = this.documents.get(params.textDocument.uri);
+    const manifestFile = URI.parse(params.textDocument.uri).fsPath;
+    if (manifest && !isSourceFile(manifestFile)) {
+      const project = this.projectFor(params.textDocument.uri);
+      if (project && !project.index) await project.settled();
+      return project?.index ? manifestHover(manifest, manifestFile, manifest.offsetAt(params.position), project.index, this.locator) : null;
+    }
     const found = await this.importAtPosition(params.textDocument.uri, params.position);
     if (!found) return null;
     const { project, document, site, file } = found;
