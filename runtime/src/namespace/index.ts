@@ -136,8 +136,8 @@ class NamespaceImpl implements Namespace {
     return loader.requireFrom(specifier, loader.rootModule);
   }
 
-  import<T>(specifier: string): Promise<T> {
-    return this.importFrom(specifier, this.live('import()').rootModule.filename) as Promise<T>;
+  async import<T>(specifier: string): Promise<T> {
+    return (await this.importFrom(specifier, this.live('import()').rootModule.filename)) as T;
   }
 
   async importFrom(specifier: string, fromFile: string, options?: unknown): Promise<unknown> {
