@@ -26,7 +26,7 @@ function run(shown, command, args, { show = 'all' } = {}) {
   // One file for stdout and stderr keeps progress lines and results in the order they happened.
   const logFile = path.join(app, '.demo-output.log');
   const fd = openSync(logFile, 'w');
-  const result = spawnSync(command, args, { cwd: app, stdio: ['ignore', fd, fd], env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } });
+  const result = spawnSync(command, args, { cwd: app, stdio: ['ignore', fd, fd], env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_loglevel: 'warn' } });
   closeSync(fd);
   const output = readFileSync(logFile, 'utf8');
   rmSync(logFile);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
-import { InputError, installProject, installTree, namespaceStatus, readConfig, readMap, type ProgressEvent } from 'multiverse';
+import { InputError, installProject, installTree, namespaceStatus, ProgressDisplay, readConfig, readMap, type ProgressEvent } from 'multiverse';
 import { makeProject, makeWorkDir, nodeEval } from './support/project';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
 
@@ -167,4 +168,50 @@ test('installTree refuses to replace a folder it did not make, and reports unkno
   await assert.rejects(installProject(project, { namespaces: ['v3'] }), /declares no namespace "v3"; declared: "v1", "v2"/);
   await rm(path.join(project, 'multiverse.json'));
   await assert.rejects(installProject(project), /multiverse\.json does not exist.*multiverse isolate/);
+});
+
+test('a local file: dependency is copied into the tree and a change to its files makes the tree stale', async () => {
+  const project = await makeProject(workDir, registry.url, {
+    'plugins/local-plugin/package.json': JSON.stringify({ name: 'local-plugin', version: '1.0.0', main: 'index.js', dependencies: { 'fixture-lib': '^2.0.0' } }),
+    'plugins/local-plugin/index.js': 'module.exports = "first " + require("fixture-lib").version;\n',
+    'multiverse.json': JSON.stringify({ namespaces: { local: { dependencies: { 'local-plugin': 'file:plugins/local-plugin' } } } }),
+  });
+  await installProject(project);
+  const installed = path.join(project, '.multiverse', 'local', 'node_modules', 'local-plugin');
+  assert.ok((await lstat(installed)).isDirectory(), 'a copy, not a symlink back into the project');
+  const tree = path.join(project, '.multiverse', 'local');
+  assert.equal(await nodeEval(tree, 'console.log(require("local-plugin"))'), 'first 2.0.0');
+
+  await writeFile(path.join(project, 'plugins', 'local-plugin', 'index.js'), 'module.exports = "second";\n');
+  const config = await readConfig(project);
+  assert.ok(config);
+  assert.deepEqual(await namespaceStatus(project, config), { local: 'stale' });
+  assert.equal((await installProject(project)).namespaces.local?.changed, true);
+  assert.equal(await nodeEval(tree, 'console.log(require("local-plugin"))'), 'second');
+});
+
+test('progress: bars redrawn in place on a TTY, one line per phase change elsewhere', () => {
+  const capture = (isTTY: boolean): string => {
+    let out = '';
+    const stream = Object.assign(new PassThrough(), { isTTY });
+    stream.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const display = new ProgressDisplay(stream);
+    const a = display.listener('alpha');
+    const b = display.listener('b');
+    a({ phase: 'resolving', done: 0, total: 0 });
+    b({ phase: 'up-to-date', done: 0, total: 0, message: 'up to date' });
+    a({ phase: 'installing', done: 0, total: 4 });
+    a({ phase: 'installing', done: 2, total: 4 });
+    a({ phase: 'done', done: 4, total: 4, message: 'installed 9 files' });
+    display.finish();
+    stream.end();
+    return out;
+  };
+  const plain = capture(false);
+  assert.equal(plain, 'alpha: resolving\nalpha: installing 4 packages\nalpha: installed 9 files\n');
+  const tty = capture(true);
+  const row = (label: string, bar: string, text: string): string => `\u001b[2K${label}  [${bar}]  ${text}\n`;
+  assert.ok(tty.startsWith(row('alpha', '-'.repeat(24), 'resolving')), tty);
+  assert.ok(tty.includes('\u001b[2A'), 'moves up over both rows to redraw them');
+  assert.ok(tty.endsWith(row('alpha', '#'.repeat(24), 'installed 9 files') + row('b    ', '#'.repeat(24), 'up to date')), tty);
 });

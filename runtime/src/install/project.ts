@@ -102,7 +102,7 @@ export async function namespaceStatus(projectDir: string, config: ProjectConfig)
   const map = await readMap(root);
   const status: Record<string, NamespaceState> = {};
   for (const [name, ns] of Object.entries(config.namespaces)) {
-    const state = await treeState(namespaceDir(root, name), inputsHash(ns.dependencies, npmConfig.options));
+    const state = await treeState(namespaceDir(root, name), await inputsHash(ns.dependencies, npmConfig.options, root));
     const entry = map?.namespaces[name];
     const mapped = entry !== undefined && sameList(entry.shared, ns.shared) && sameList(entry.scope, ns.scope);
     status[name] = state === 'installed' && !mapped ? 'stale' : state;

@@ -65,7 +65,7 @@ export async function stageTree(options: InstallTreeOptions): Promise<StagedTree
   const report = options.onProgress;
   checkDependencies(label, options.dependencies);
   const npmConfig = options.npmConfig ?? (await readNpmConfig(projectDir));
-  const inputs = inputsHash(options.dependencies, npmConfig.options);
+  const inputs = await inputsHash(options.dependencies, npmConfig.options, projectDir);
   const state = await treeState(dir, inputs);
   if (state === 'installed' && !options.force) {
     report?.({ phase: 'up-to-date', done: 0, total: 0, message: 'up to date' });
