@@ -128,6 +128,29 @@ test('a failed install leaves every tree and map.json untouched', async () => {
   await assert.rejects(installProject(project), /namespace "v1": No matching version found for fixture-lib@\^7\.0\.0.*Check the version spec/);
 });
 
+test('staging folders of killed installs are removed, those of running ones kept', async () => {
+  const project = await makeProject(workDir, registry.url, { 'multiverse.json': JSON.stringify({ namespaces: { a: { dependencies: { 'fixture-lib': '1.0.0' } } } }) });
+  // A pid that cannot be running (above Linux's pid_max), and this test's own, which is.
+  const abandoned = path.join(project, '.multiverse', '.a.staging-4194305-deadbeef');
+  const running = path.join(project, '.multiverse', `.a.staging-${process.pid}-cafebabe`);
+  await mkdir(path.join(abandoned, 'node_modules'), { recursive: true });
+  await mkdir(running, { recursive: true });
+  await installProject(project);
+  assert.deepEqual((await readdir(path.join(project, '.multiverse'))).sort(), ['.a.staging-' + String(process.pid) + '-cafebabe', '.store', 'a', 'map.json']);
+});
+
+test('a second install in the same project is refused while the first runs; a dead one's lock is taken over', async () => {
+  const project = await makeProject(workDir, registry.url, { 'multiverse.json': JSON.stringify({ namespaces: { a: { dependencies: { 'fixture-lib': '1.0.0' } } } }) });
+  const lock = path.join(project, '.multiverse', '.install.lock');
+  await mkdir(path.dirname(lock), { recursive: true });
+  // The test runner's parent process stands in for another install that is still running.
+  await writeFile(lock, String(process.ppid));
+  await assert.rejects(installProject(project), /another multiverse install \(process \d+\) is running/);
+  await writeFile(lock, '4194305');
+  await installProject(project);
+  assert.deepEqual((await readdir(path.join(project, '.multiverse'))).sort(), ['.store', 'a', 'map.json'], 'the lock is released');
+});
+
 test('an unreachable registry is a clear input error', async () => {
   const closed = await startFixtureRegistry();
   await closed.close();

@@ -10,6 +10,7 @@ import { readNpmConfig, type NpmConfig } from './npm-config';
 import type { ProgressListener } from './progress';
 import { linkIntoStore, type StoreResult } from './store';
 import { reifyWithProgress } from './tracked-arborist';
+import { isProcessAlive } from './process-alive';
 
 export interface InstallTreeOptions {
   /** Folder of the tree: gets package.json, package-lock.json and node_modules/. */
@@ -75,7 +76,8 @@ export async function stageTree(options: InstallTreeOptions): Promise<StagedTree
     throw new InputError('ENOTATREE', `${dir} exists but was not made by multiverse (no fingerprint file in it), so installing ${label} would replace it. Move it away or delete it, then install again.`);
   }
 
-  const staging = path.join(path.dirname(dir), `.${path.basename(dir)}.staging-${randomBytes(4).toString('hex')}`);
+  await removeAbandonedStaging(dir);
+  const staging = path.join(path.dirname(dir), `.${path.basename(dir)}.staging-${process.pid}-${randomBytes(4).toString('hex')}`);
   const discard = (): Promise<void> => rm(staging, { recursive: true, force: true });
   try {
     options.signal?.throwIfAborted();
@@ -161,6 +163,20 @@ async function swapIn(staging: string, dir: string): Promise<void> {
     throw error;
   }
   if (hadOld) await rm(old, { recursive: true, force: true });
+}
+
+/**
+ * Deletes staging folders of `dir` left by installs that were killed (Ctrl-C, a crash): their
+ * names carry the installing process id, and only those of processes that no longer run go, so a
+ * parallel install of the same tree keeps its own.
+ */
+async function removeAbandonedStaging(dir: string): Promise<void> {
+  const prefix = `.${path.basename(dir)}.staging-`;
+  const siblings = await readdir(path.dirname(dir)).catch(() => [] as string[]);
+  for (const name of siblings) {
+    const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length).split('-')[0]) : NaN;
+    if (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid)) await rm(path.join(path.dirname(dir), name), { recursive: true, force: true });
+  }
 }
 
 async function isEmptyOrAbsent(dir: string): Promise<boolean> {
