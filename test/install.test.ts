@@ -139,7 +139,7 @@ test('staging folders of killed installs are removed, those of running ones kept
   assert.deepEqual((await readdir(path.join(project, '.multiverse'))).sort(), ['.a.staging-' + String(process.pid) + '-cafebabe', '.store', 'a', 'map.json']);
 });
 
-test('a second install in the same project is refused while the first runs; a dead one's lock is taken over', async () => {
+test('a second install in the same project is refused while the first runs; the lock of a dead one is taken over', async () => {
   const project = await makeProject(workDir, registry.url, { 'multiverse.json': JSON.stringify({ namespaces: { a: { dependencies: { 'fixture-lib': '1.0.0' } } } }) });
   const lock = path.join(project, '.multiverse', '.install.lock');
   await mkdir(path.dirname(lock), { recursive: true });
