@@ -86,6 +86,11 @@ test('skips up-to-date namespaces and reinstalls stale ones; namespaceStatus tel
   const again = await installProject(project);
   assert.deepEqual([again.namespaces.v1?.changed, again.namespaces.v2?.changed], [false, false]);
 
+  // A package deleted by hand makes its tree stale; reinstalling brings it back.
+  await rm(path.join(project, '.multiverse', 'v2', 'node_modules', 'fixture-esm'), { recursive: true });
+  assert.deepEqual(await namespaceStatus(project, config), { v1: 'installed', v2: 'stale' });
+  assert.equal((await installProject(project)).namespaces.v2?.changed, true);
+
   // Someone ran npm inside a tree: its hidden lockfile changed, so it is stale.
   await writeFile(path.join(project, '.multiverse', 'v1', 'node_modules', '.package-lock.json'), '{}');
   // The config changed scope only: the tree is fine but map.json no longer describes it.

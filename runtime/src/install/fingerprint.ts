@@ -69,7 +69,24 @@ export async function treeState(dir: string, inputs: string): Promise<'installed
   if (stamp === undefined) return 'missing';
   if (stamp.format !== FORMAT || stamp.inputs !== inputs) return 'stale';
   const now = await watchedHashes(dir);
-  return WATCHED.every((f) => now[f] === stamp.files[f]) ? 'installed' : 'stale';
+  if (!WATCHED.every((f) => now[f] === stamp.files[f])) return 'stale';
+  return (await everyPackagePresent(dir)) ? 'installed' : 'stale';
+}
+
+/**
+ * Whether every package folder the lockfile lists still has its package.json: catches a package
+ * deleted by hand (or by a tool cleaning node_modules folders) at one stat per package.
+ */
+async function everyPackagePresent(dir: string): Promise<boolean> {
+  let lock: { packages?: Record<string, { link?: boolean }> };
+  try {
+    lock = JSON.parse(await readFile(path.join(dir, 'package-lock.json'), 'utf8')) as typeof lock;
+  } catch {
+    return false;
+  }
+  const folders = Object.entries(lock.packages ?? {}).filter(([location, entry]) => location !== '' && entry.link !== true);
+  const present = await Promise.all(folders.map(([location]) => stat(path.join(dir, location, 'package.json')).then(() => true, () => false)));
+  return present.every(Boolean);
 }
 
 /** Whether `dir` holds a tree this installer made (so replacing or deleting it loses nothing of the user's). */
