@@ -114,7 +114,7 @@ class NamespaceImpl implements Namespace {
   private loader: CommonJsLoader | null;
   private facade: object | null = null;
   private readonly resolverCache = new ResolverCache();
-  private readonly loaded = new Map<string, LoadedModule>();
+  private readonly loaded = new Map<string, { resolution: Resolution; via: 'require' | 'import' }>();
   private joined: Promise<EsmBridge> | null = null;
 
   constructor(
@@ -136,8 +136,8 @@ class NamespaceImpl implements Namespace {
     return loader.requireFrom(specifier, loader.rootModule);
   }
 
-  import<T>(specifier: string): Promise<T> {
-    return this.importFrom(specifier, this.live('import()').rootModule.filename) as Promise<T>;
+  async import<T>(specifier: string): Promise<T> {
+    return (await this.importFrom(specifier, this.live('import()').rootModule.filename)) as T;
   }
 
   async importFrom(specifier: string, fromFile: string, options?: unknown): Promise<unknown> {
@@ -160,7 +160,7 @@ class NamespaceImpl implements Namespace {
   }
 
   modules(): LoadedModule[] {
-    return [...this.loaded.values()];
+    return [...this.loaded.values()].map(({ resolution: { path: file, format, packageName, version }, via }) => ({ path: file, format, packageName, version, loader: via }));
   }
 
   dispose(): void {
@@ -176,9 +176,7 @@ class NamespaceImpl implements Namespace {
   // Called by the CommonJS loader and the ESM bridge.
 
   recordLoaded(resolution: Resolution, via: 'require' | 'import' = 'require'): void {
-    if (this.loaded.has(resolution.path)) return;
-    const { path: file, format, packageName, version } = resolution;
-    this.loaded.set(file, { path: file, format, packageName, version, loader: via });
+    if (!this.loaded.has(resolution.path)) this.loaded.set(resolution.path, { resolution, via });
   }
 
   loadCommonJsForEsm(file: string): unknown {
