@@ -224,6 +224,16 @@ test('syntax and runtime errors point at the real file and line', () => {
   ns.dispose();
 });
 
+test('requiring an ES module inside a namespace points to import()', () => {
+  const ns = createNamespace({ name: 'require-esm', root: roots.v1 });
+  assert.throws(
+    () => ns.require('fixture-esm'),
+    (error: unknown) =>
+      error instanceof MultiverseError && error.code === 'ERR_REQUIRE_ESM' && error.message.includes(path.join('fixture-esm', 'index.js')) && /import\(/.test(error.message),
+  );
+  ns.dispose();
+});
+
 test('CommonJS cycles see partial exports, as in Node', () => {
   const ns = createNamespace({ name: 'cycles', root: roots.v1 });
   const a = ns.require('edge-cycle/a') as { early: string; late: string; sawFromB: unknown };

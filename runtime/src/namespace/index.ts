@@ -221,6 +221,7 @@ class NamespaceImpl implements Namespace {
       const release = claimDirectory(dir, this.root, {
         loadCommonJsForEsm: (file) => this.loadCommonJsForEsm(file),
         requireFromFile: (request, file) => this.live('require()').requireFromFile(request, file),
+        hostAnchor: path.join(this.host, 'package.json'),
       });
       this.esmDirectory = {
         dir,

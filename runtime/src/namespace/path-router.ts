@@ -7,6 +7,8 @@ export interface DirectoryOwner {
   loadCommonJsForEsm(file: string): unknown;
   /** `require(request)` from `fromFile` (a path under the namespace root) in the namespace. */
   requireFromFile(request: string, fromFile: string): unknown;
+  /** The file the namespace's own host `require` is anchored at: its calls are the app's, never routed. */
+  readonly hostAnchor: string;
 }
 
 interface Claim {
@@ -101,8 +103,11 @@ function installRouter(): void {
           if (premade !== undefined) Reflect.deleteProperty(internals._cache, request);
         }
       }
-      const from = claimOf(parent?.filename);
-      if (from !== undefined) return from.owner.requireFromFile(request, toRoot(from, (parent as Module).filename));
+      const parentFile = parent?.filename;
+      const from = Module.isBuiltin(request) ? undefined : claimOf(parentFile);
+      if (from !== undefined && parentFile !== undefined && parentFile !== from.owner.hostAnchor) {
+        return from.owner.requireFromFile(request, toRoot(from, parentFile));
+      }
     }
     return original.call(this, request, parent, isMain);
   };
