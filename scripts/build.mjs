@@ -22,9 +22,20 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  // jsonc-parser's "main" is a UMD build whose inner requires esbuild cannot follow; its ESM build bundles.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' }),
+  // The server bundles arborist; run-script's require.resolve of node-gyp only runs for install
+  // scripts, which the server never runs. The namespace loader's import(url, options) loads user
+  // files from disk at run time and must stay a real dynamic import, which is what esbuild warns of.
+  esbuild.build({
+    ...common,
+    entryPoints: ['server/src/main.ts'],
+    outfile: 'dist/server.js',
+    external: ['node-gyp/bin/node-gyp.js'],
+    logOverride: { 'unsupported-dynamic-import': 'silent' },
+  }),
 ]);

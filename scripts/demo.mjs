@@ -1,5 +1,81 @@
-// The main job, as the README's quick start runs it.
+// The main job, as the README's quick start runs it: an app whose two plugins need React 17 and
+// React 18. npm alone refuses to install it; Multiverse isolates one plugin into a namespace and
+// the app runs with both Reacts in one process. Works on a temporary copy of demo/, so the
+// repository stays clean (pass --keep to keep the copy for exploring).
 import { spawnSync } from 'node:child_process';
+import { closeSync, cpSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const result = spawnSync(process.execPath, ['runtime/bin/multiverse.js', '--help'], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(repo, 'runtime', 'bin', 'multiverse.js');
+const keep = process.argv.includes('--keep');
+const app = mkdtempSync(path.join(os.tmpdir(), 'multiverse-demo-'));
+cpSync(path.join(repo, 'demo'), app, { recursive: true, filter: (src) => !/[\\/](node_modules|\.multiverse)$/.test(src) });
+
+const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
+let stepNumber = 0;
+function step(title) {
+  stepNumber += 1;
+  console.log(`\n${bold(`${stepNumber}. ${title}`)}`);
+}
+/** Runs a command in the app, echoing it as `$ <shown>`, and prints its output (or the lines matching `show`) in order. */
+function run(shown, command, args, { show = 'all' } = {}) {
+  console.log(`$ ${shown}`);
+  // One file for stdout and stderr keeps progress lines and results in the order they happened.
+  const logFile = path.join(app, '.demo-output.log');
+  const fd = openSync(logFile, 'w');
+  const result = spawnSync(command, args, { cwd: app, stdio: ['ignore', fd, fd], env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_loglevel: 'warn' } });
+  closeSync(fd);
+  const output = readFileSync(logFile, 'utf8');
+  rmSync(logFile);
+  const lines = output.split('\n').filter((l) => l.trim() !== '' && !/Unknown (user|env) config/.test(l));
+  for (const line of show === 'all' ? lines : lines.filter((l) => show.test(l))) console.log(`  ${line}`);
+  return { status: result.status ?? 1, output };
+}
+const multiverse = (...args) => run(`multiverse ${args.join(' ')}`, process.execPath, [bin, ...args]);
+function fail(message) {
+  console.error(`\ndemo: ${message}\nThe demo app is in ${app}.`);
+  process.exit(1);
+}
+const commands = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' }).stdout;
+const has = (command) => new RegExp(`^  ${command} `, 'm').test(commands);
+
+try {
+  console.log(`Demo app (a copy of demo/): ${app}`);
+  console.log('  plugins/legacy-widget needs react@17 + react-dom@17; plugins/modern-widget needs react@18 + react-dom@18.');
+
+  step('Plain npm refuses the app');
+  const npmFirst = run('npm install', 'npm', ['install'], { show: /ERESOLVE|While resolving|Found: react|peer react@|Could not resolve/ });
+  if (npmFirst.status === 0 || !/ERESOLVE/.test(npmFirst.output)) fail('expected npm install to fail with ERESOLVE, but it did not.');
+  console.log(`  -> npm exits ${npmFirst.status}: one tree cannot hold both React majors.`);
+
+  step('multiverse check finds the conflict');
+  if (has('check')) {
+    const check = multiverse('check');
+    console.log(`  -> exit ${check.status} (1 = findings).`);
+  } else {
+    console.log('  (the "check" command is not on this branch yet; the ERESOLVE above is the conflict it reports)');
+  }
+
+  step('multiverse isolate moves legacy-widget into a namespace and installs it');
+  if (multiverse('isolate', 'legacy-widget', '--namespace', 'legacy').status !== 0) fail('multiverse isolate failed.');
+
+  step("npm installs the app's own tree, now without the conflict");
+  if (run('npm install', 'npm', ['install'], { show: /added|removed|up to date|ERR/ }).status !== 0) fail('npm install still fails.');
+
+  step('multiverse install: the namespace is already up to date (fingerprint)');
+  if (multiverse('install').status !== 0) fail('multiverse install failed.');
+
+  step('Run the app: both React versions in one process');
+  if (has('run')) {
+    if (multiverse('run', 'app.js').status !== 0) fail('the app failed.');
+  } else {
+    console.log('  (routing, "multiverse run app.js", is not on this branch yet. Instead this loads modern-widget');
+    console.log('   from the app\'s tree and legacy-widget through a namespace over .multiverse/legacy, in one process)');
+    if (run('node scripts/demo-namespaces.cjs <app>', process.execPath, [path.join(repo, 'scripts', 'demo-namespaces.cjs'), app]).status !== 0) fail('loading the plugins failed.');
+  }
+} finally {
+  if (!keep) rmSync(app, { recursive: true, force: true });
+}

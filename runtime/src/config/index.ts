@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { ConfigError } from './config-error';
+import type { ProjectConfig } from './types';
+import { validateConfigText } from './validate';
+
+export { ConfigError } from './config-error';
+export { dependencyProblem, packageNameProblem } from './dependency-spec';
+export { namespaceFor } from './route';
+export type { ConfigProblem, ExtensionConfig, NamespaceConfig, ProjectConfig } from './types';
+
+/** The config file's name at the project root. */
+export const CONFIG_FILE = 'multiverse.json';
+
+/** Parses and validates the text of a multiverse.json; throws a {@link ConfigError} listing every problem. */
+export function parseConfig(text: string, file: string): ProjectConfig {
+  const { config, problems } = validateConfigText(text, path.resolve(file));
+  if (config === null) throw new ConfigError(path.resolve(file), problems);
+  return config;
+}
+
+/** Reads `<projectDir>/multiverse.json`; `null` when the project has none. */
+export async function readConfig(projectDir: string): Promise<ProjectConfig | null> {
+  const file = path.join(path.resolve(projectDir), CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  // Editors on Windows may save a byte-order mark; it is not part of the JSON and no editor counts it as a column.
+  return parseConfig(text.replace(/^\uFEFF/, ''), file);
+}

@@ -1,0 +1,12 @@
+export { installTree, stageTree, defaultStore } from './tree';
+export type { InstallTreeOptions, StagedTree } from './tree';
+export { installProject, namespaceStatus, namespaceDir } from './project';
+export type { InstallProjectOptions, InstallProjectResult, NamespaceState } from './project';
+export { readMap, mapFile } from './map';
+export type { NamespaceMap, NamespaceMapEntry } from './map';
+export { readNpmConfig } from './npm-config';
+export type { NpmConfig } from './npm-config';
+export { ProgressDisplay } from './progress';
+export type { ProgressEvent, ProgressListener } from './progress';
+export { linkIntoStore, pruneStore } from './store';
+export type { StoreResult } from './store';

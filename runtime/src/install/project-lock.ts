@@ -1,0 +1,43 @@
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import { InputError } from '../errors';
+
+/**
+ * Holds `.multiverse/.install.lock` while `fn` runs, so two installs in one project (a terminal and
+ * the editor, say) cannot swap trees and rewrite map.json under each other. A lock left by a
+ * process that no longer exists is taken over.
+ */
+export async function withProjectLock<T>(projectDir: string, fn: () => Promise<T>): Promise<T> {
+  const dir = path.join(path.resolve(projectDir), '.multiverse');
+  const file = path.join(dir, '.install.lock');
+  await mkdir(dir, { recursive: true });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const handle = await open(file, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+      const owner = Number(await readFile(file, 'utf8').catch(() => ''));
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+        throw new InputError('ELOCKED', `another multiverse install (process ${owner}) is running in ${projectDir}; wait for it to finish. If it is gone, delete ${file}.`);
+      }
+      await rm(file, { force: true });
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,51 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { repoRoot } from './paths';
+
+const run = promisify(execFile);
+
+/** A temporary folder for one test file's projects and npm cache; delete it in `after`. */
+export function makeWorkDir(prefix: string): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * A project folder in `workDir` whose .npmrc points at `registry`, with the npm cache in `workDir`
+ * (tests never touch the user's cache) and no retries, so a failing fetch fails at once instead of
+ * backing off for a minute.
+ */
+export async function makeProject(workDir: string, registry: string, files: Record<string, string> = {}): Promise<string> {
+  const dir = await mkdtemp(path.join(workDir, 'project-'));
+  await writeFile(path.join(dir, '.npmrc'), `registry=${registry}\ncache=${path.join(workDir, 'npm-cache')}\nfetch-retries=0\n`);
+  for (const [name, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `multiverse` bin in `cwd` as a real child process. */
+export async function cli(cwd: string, ...args: string[]): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [path.join(repoRoot, 'runtime', 'bin', 'multiverse.js'), ...args], { cwd });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** Runs `node -e code` in `cwd` and returns its trimmed stdout. */
+export async function nodeEval(cwd: string, code: string): Promise<string> {
+  const { stdout } = await run(process.execPath, ['-e', code], { cwd });
+  return stdout.trim();
+}
