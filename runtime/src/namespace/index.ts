@@ -14,9 +14,10 @@ import { FACADE_URL, type NamespaceInfo, taggedUrl } from './esm-protocol';
 import { staticEsmGraph } from './esm-graph';
 import { createMirror, removeMirror } from './mirror';
 import { createModuleFacade } from './module-facade';
-import { claimDirectory, isFresh, sweepJson } from './path-router';
+import { claimDirectory, isFresh, sweepHostCache } from './path-router';
 
 export { NamespaceModuleNotFoundError } from './errors';
+export { sweepHostCache } from './path-router';
 export type { AddonPolicy } from './addons';
 
 /**
@@ -68,6 +69,17 @@ export interface Namespace {
   modules(): LoadedModule[];
   /** Drops the namespace's CommonJS registry so it can be collected; ESM stays (Node 20 cannot unload it). */
   dispose(): void;
+}
+
+/**
+ * Makes `namespace` own the directory its ES modules load from, now rather than at its first
+ * import, and returns it: `multiverse/register` routes the app's imports straight to files there.
+ */
+export function claimNamespaceDirectory(namespace: Namespace): string {
+  if (!(namespace instanceof NamespaceImpl) || namespace.esm !== 'paths') {
+    throw new InputError('EINVALIDOPTIONS', `Namespace "${namespace.name}" must be created by createNamespace with esm "paths" to have its directory claimed.`);
+  }
+  return namespace.claimEsmDirectory();
 }
 
 // Tags stay unique for the life of the process: ES modules are cached by URL forever, so a new
@@ -198,7 +210,7 @@ class NamespaceImpl implements Namespace {
       }
       throw error;
     } finally {
-      sweepJson(dir);
+      sweepHostCache(dir);
     }
     if (resolution.format === 'module' || resolution.format === 'json') this.esmEntries.add(resolution.path);
     return namespace;
@@ -214,7 +226,7 @@ class NamespaceImpl implements Namespace {
    * are cached by path for good, so a used directory would hand out stale instances). Shared
    * packages always need a copy: its node_modules points them at the app's directories.
    */
-  private claimEsmDirectory(): string {
+  claimEsmDirectory(): string {
     if (this.esmDirectory === null) {
       let dir = this.root;
       if (this.shared.size > 0 || !isFresh(this.root)) dir = createMirror(this.root, this.name, this.sharedPackageDirs());

@@ -47,14 +47,17 @@ export function claimDirectory(dir: string, root: string, owner: DirectoryOwner)
 }
 
 /**
- * Node 20's JSON translator also files each JSON module it imports in `require.cache`; this takes
- * such entries of `dir` out again (called after every namespace import).
+ * Takes the entries of files under `dir` out of `require.cache`. Node 20's ESM loader files some
+ * there on its own: each JSON module it imports, and an unloaded stub for every file a CommonJS
+ * module re-exports (`module.exports = require(...)`), created to find its export names. A
+ * namespace directory never has legitimate entries there, since its CommonJS lives in the
+ * namespace registry.
  */
-export function sweepJson(dir: string): void {
+export function sweepHostCache(dir: string): void {
   const cache = (Module as unknown as { _cache: Record<string, Module> })._cache;
   const prefix = withSep(dir);
   for (const file of Object.keys(cache)) {
-    if (file.startsWith(prefix) && file.endsWith('.json')) Reflect.deleteProperty(cache, file);
+    if (file.startsWith(prefix)) Reflect.deleteProperty(cache, file);
   }
 }
 
