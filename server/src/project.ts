@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { analyzeProject, ConfigError, ManifestError, ResolverCache, type AnalyzeOptions, type PackageNode, type ProjectAnalysis, type TreeGraph } from 'multiverse';
+import { analyzeProject, ConfigError, loadProject, ManifestError, ResolverCache, type AnalyzeOptions, type PackageNode, type Project as Routing, type ProjectAnalysis, type TreeGraph } from 'multiverse';
 
 /** A package copy located in one of the project's trees. */
 export interface LocatedNode {
@@ -23,8 +23,14 @@ export class AnalysisIndex {
   private readonly byPath = new Map<string, LocatedNode>();
   /** File-system answers for resolution, valid as long as this analysis is (dropped on re-analysis). */
   readonly resolverCache = new ResolverCache();
+  /**
+   * The runtime's routing of imports for this project, as installed (`.multiverse/map.json`);
+   * `null` when namespaces are declared but not installed, which the diagnostics report.
+   */
+  readonly routing: Routing | null;
 
   constructor(readonly analysis: ProjectAnalysis, readonly generation: number) {
+    this.routing = routingOf(analysis.projectDir);
     for (const graph of [analysis.main, ...analysis.namespaces]) {
       for (const node of graph.nodes) if (!this.byPath.has(node.path)) this.byPath.set(node.path, { graph, node });
     }
@@ -48,6 +54,14 @@ export class AnalysisIndex {
   graphOf(namespace: string | null): TreeGraph | undefined {
     if (namespace === null) return this.analysis.main;
     return this.analysis.namespaces.find((g) => g.namespace === namespace);
+  }
+}
+
+function routingOf(projectDir: string): Routing | null {
+  try {
+    return loadProject(projectDir);
+  } catch {
+    return null;
   }
 }
 

@@ -13,7 +13,7 @@ import type { PackageCopy, ResolveResult } from './protocol';
  * Throws the resolver's error when the import cannot be resolved.
  */
 export function describeImport(index: AnalysisIndex, fromFile: string, specifier: string, conditions: 'import' | 'require'): ResolveResult {
-  const { resolution, namespace, copy } = resolveImport(index, fromFile, specifier, conditions);
+  const { resolution, copy } = resolveImport(index, fromFile, specifier, conditions);
   const chains = copy ? dependencyChains(copy.graph, copy.node.id, 3).map((chain) => formatChain(copy.graph, chain)) : [];
   const name = resolution.packageName ?? packageNameOf(specifier);
   const otherCopies: PackageCopy[] = [];
@@ -27,7 +27,7 @@ export function describeImport(index: AnalysisIndex, fromFile: string, specifier
   }
   return {
     specifier,
-    namespace,
+    namespace: resolution.namespace,
     packageName: resolution.packageName,
     version: copy?.node.version ?? resolution.version,
     uri: resolution.builtin ? resolution.path : URI.file(resolution.path).toString(),

@@ -1,5 +1,5 @@
 import Arborist from '@npmcli/arborist';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { loadFromHiddenLockfile } from './lockfile-tree';
 import { readManifest } from './manifest';
@@ -24,7 +24,8 @@ export async function loadTree(dir: string, namespace: string | null, options: {
   if (await isDirectory(path.join(root, 'node_modules'))) {
     if (!options.forceActual) {
       const manifest = await readManifest(path.join(root, 'package.json'));
-      const fast = await loadFromHiddenLockfile(root, namespace, manifest ?? {});
+      // Real paths, as arborist's nodes and the resolver report them.
+      const fast = await loadFromHiddenLockfile(await realpath(root), namespace, manifest ?? {});
       if (fast) return fast;
     }
     tree = await new Arborist({ path: root }).loadActual({ forceActual: options.forceActual ?? false } as Arborist.Options);
