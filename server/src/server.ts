@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { childrenOf, nodeAt } from 'multiverse';
 import {
   CodeActionKind,
   ResponseError,
@@ -40,7 +39,6 @@ import {
   NamespacesRequest,
   ResolveRequest,
   TreeRequest,
-  type ConflictItem,
   type ConflictsParams,
   type ConflictsResult,
   type InstallArguments,
@@ -53,6 +51,7 @@ import {
 } from './protocol';
 import { describeImport, hoverMarkdown } from './resolve-info';
 import { version } from './version';
+import { conflictsView, namespacesView, treeView } from './views';
 
 /** Files whose changes alter a dependency graph. node_modules is watched through npm's hidden lockfile, which every install rewrites, instead of every file under it. */
 export const WATCHED_GLOBS = ['**/package.json', '**/package-lock.json', '**/npm-shrinkwrap.json', '**/multiverse.json', '**/node_modules/.package-lock.json', '**/.multiverse/map.json'];
@@ -76,6 +75,8 @@ export class MultiverseServer {
   /** Diagnostics being published after an analysis (they read manifests from disk). */
   private readonly publishing = new Set<Promise<void>>();
   private singletons: string[] = [];
+  /** Imports of each document version, parsed once for its hovers and diagnostics. */
+  private readonly importCache = new WeakMap<TextDocument, ReturnType<typeof findImports>>();
 
   constructor(private host: ServerHost) {}
 
@@ -266,79 +267,20 @@ export class MultiverseServer {
   }
 
   async namespaces(params: NamespacesParams): Promise<NamespacesResult> {
-    const folders = [];
-    for (const project of await this.selectProjects(params.folder)) {
-      const index = project.index;
-      if (!index) continue;
-      const { analysis } = index;
-      folders.push({
-        folder: project.uri,
-        config: analysis.configFile ? URI.file(analysis.configFile).toString() : null,
-        mainPackageCount: analysis.main.nodes.length - 1,
-        namespaces: analysis.namespaceSummaries.map((ns) => ({
-          name: ns.name,
-          state: ns.state,
-          root: URI.file(ns.root).toString(),
-          dependencies: ns.dependencies,
-          shared: ns.shared,
-          scope: ns.scope,
-          packageCount: Math.max(0, (index.graphOf(ns.name)?.nodes.length ?? 1) - 1),
-        })),
-      });
-    }
+    const folders = (await this.selectProjects(params.folder)).flatMap((p) => (p.index ? [namespacesView(p.uri, p.index)] : []));
     return { folders };
   }
 
   async tree(params: TreeParams): Promise<TreeResult> {
     const [project] = await this.selectProjects(params.folder);
-    const index = project?.index;
-    if (!project || !index) throw new ResponseError(ErrorCodes.InvalidParams, `no analysed workspace folder ${params.folder}`);
-    const graph = index.graphOf(params.namespace ?? null);
-    if (!graph) throw new ResponseError(ErrorCodes.InvalidParams, `no installed namespace "${params.namespace ?? ''}" in ${project.dir}`);
-    const parent = params.parent ?? 0;
-    if (!Number.isInteger(parent) || parent < 0 || parent >= graph.nodes.length) throw new ResponseError(ErrorCodes.InvalidParams, `no package ${parent} in this tree (generation ${index.generation}); refresh the view`);
-    const offset = Math.max(0, params.offset ?? 0);
-    const limit = Math.min(1000, Math.max(1, params.limit ?? 200));
-    const all = childrenOf(graph, parent);
-    const items = all.slice(offset, offset + limit).map((entry) => ({
-      id: entry.node,
-      name: entry.name,
-      version: entry.version,
-      spec: entry.spec,
-      type: entry.type,
-      problem: entry.problem,
-      uri: entry.node === null ? null : URI.file(nodeAt(graph, entry.node).path).toString(),
-      childCount: entry.childCount,
-    }));
-    return { items, total: all.length, nextOffset: offset + limit < all.length ? offset + limit : null, generation: index.generation };
+    if (!project?.index) throw new ResponseError(ErrorCodes.InvalidParams, `no analysed workspace folder ${params.folder}`);
+    return treeView(project.index, params);
   }
 
   async conflicts(params: ConflictsParams): Promise<ConflictsResult> {
     const folders = [];
     for (const project of await this.selectProjects(params.folder)) {
-      const index = project.index;
-      if (!index) continue;
-      const conflicts: ConflictItem[] = [];
-      for (const conflict of index.analysis.conflicts) {
-        const locations = [];
-        for (const anchor of conflict.anchors) {
-          const uri = URI.file(anchor.file).toString();
-          const document = await this.documents.read(uri);
-          const range = document && this.locator.rangeOf(document, anchor.jsonPath);
-          if (range) locations.push({ uri, range });
-        }
-        conflicts.push({
-          kind: conflict.kind,
-          severity: conflict.severity,
-          package: conflict.package,
-          namespace: conflict.namespace,
-          versions: conflict.versions,
-          dependents: conflict.dependents.map((d) => ({ name: d.name, version: d.version, spec: d.spec, type: d.type })),
-          message: conflict.message,
-          locations,
-        });
-      }
-      folders.push({ folder: project.uri, conflicts });
+      if (project.index) folders.push({ folder: project.uri, conflicts: await conflictsView(project.index, this.documents, this.locator) });
     }
     return { folders };
   }
@@ -415,9 +357,6 @@ export class MultiverseServer {
     return site ? { project, document, file, site } : undefined;
   }
 
-  private readonly importCache = new WeakMap<TextDocument, ReturnType<typeof findImports>>();
-
-  /** Imports of a document version, parsed once: hovers and diagnostics on one version share the parse. */
   private importsOf(document: TextDocument, file: string): ReturnType<typeof findImports> {
     let sites = this.importCache.get(document);
     if (!sites) {

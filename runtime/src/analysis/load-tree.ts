@@ -55,7 +55,7 @@ async function isDirectory(file: string): Promise<boolean> {
  * dependencies) are folded into their targets, so an edge always points at a real package folder,
  * which is what Node loads.
  */
-export function toGraph(tree: Arborist.Node, namespace: string | null, root: string, source: TreeSource): TreeGraph {
+function toGraph(tree: Arborist.Node, namespace: string | null, root: string, source: TreeSource): TreeGraph {
   const nodes: PackageNode[] = [];
   const edges: DependencyEdge[] = [];
   const ids = new Map<Arborist.Node, number>();
