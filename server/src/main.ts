@@ -7,3 +7,8 @@ import { stderrHost } from './host';
 // connection is listening).
 const connection = createConnection(ProposedFeatures.all);
 new MultiverseServer(stderrHost()).listen(connection);
+
+// An editor session lasts hours: a bug in one feature must cost that answer, not the server.
+process.on('unhandledRejection', (reason) => {
+  connection.console.error(`Unhandled rejection (the server keeps running): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+});

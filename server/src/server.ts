@@ -171,7 +171,7 @@ export class MultiverseServer {
 
   didOpen(params: DidOpenTextDocumentParams): void {
     const document = this.documents.didOpen(params);
-    void this.publishDocument(document);
+    this.publishDocument(document);
   }
 
   didChange(params: DidChangeTextDocumentParams): void {
@@ -183,7 +183,7 @@ export class MultiverseServer {
       setTimeout(() => {
         this.typingTimers.delete(document.uri);
         const latest = this.documents.get(document.uri);
-        if (latest) void this.publishDocument(latest);
+        if (latest) this.publishDocument(latest);
       }, TYPING_DELAY_MS),
     );
   }
@@ -366,10 +366,15 @@ export class MultiverseServer {
     return sites;
   }
 
-  private async publishDocument(document: TextDocument): Promise<void> {
+  /** Publishes one document's diagnostics; runs from timers, so it reports its own failures. */
+  private publishDocument(document: TextDocument): void {
     const project = this.projectFor(document.uri);
     if (!project?.index && !project?.problem) return;
-    this.host.publishDiagnostics(document.uri, diagnosticsFor(document, project, this.locator));
+    try {
+      this.host.publishDiagnostics(document.uri, diagnosticsFor(document, project, this.locator));
+    } catch (error) {
+      this.host.log(`Diagnostics for ${document.uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
   }
 
   /** Publishes diagnostics for every manifest with findings and every open document of the project, and clears the rest. */
