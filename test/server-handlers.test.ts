@@ -9,6 +9,7 @@ import { URI } from 'vscode-uri';
 import { MultiverseServer, RecordingHost } from './support/lsp';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
 import { installWith, tempDir, writeFiles } from './support/workspace';
+import { installProject } from 'multiverse';
 
 let registry: FixtureRegistry;
 before(async () => {
@@ -342,5 +343,20 @@ test('a failing install is shown to the user, ends its progress and leaves the s
   await assert.rejects(server.executeCommand({ command: 'multiverse.installNamespaces', arguments: [{ folder: 'file:///nowhere' }] }), /naming an open workspace folder/);
   await server.settled();
   assert.equal((await server.tree({ folder })).total, 2);
+  server.shutdown();
+});
+
+test('an import routed into a namespace that cannot serve it, though plain Node would, is reported', async () => {
+  const dir = await ghostApp();
+  await writeFiles(dir, { 'multiverse.json': { namespaces: { modern: { dependencies: { 'fixture-lib': '^2.0.0' } } } } });
+  await installProject(dir);
+  const { server, host } = await started(dir);
+  // fixture-lib@2 has no index.js; the main tree's fixture-lib@1 (hoisted from fixture-dual) has.
+  const source = "const lib = require('fixture-lib');\nconst old = require('fixture-lib/index.js');\n";
+  const uri = open(server, path.join(dir, 'src', 'routed.cjs'), source);
+  const diagnostics = host.diagnostics.get(uri) ?? [];
+  assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['namespace-escape', 1]]);
+  assert.match(diagnostics[0]?.message ?? '', /goes to namespace "modern", whose tree cannot resolve it .*Plain Node would load node_modules\/fixture-lib\/index\.js/);
+  assert.match(markdown(await server.hover({ textDocument: { uri }, position: positionOf(source, "'fixture-lib'") })), /^namespace `modern` · \*\*fixture-lib@2\.0\.0\*\*/);
   server.shutdown();
 });
