@@ -383,7 +383,6 @@ export class MultiverseServer {
     const uris = new Set<string>();
     for (const conflict of project.index?.analysis.conflicts ?? []) for (const anchor of conflict.anchors) uris.add(URI.file(anchor.file).toString());
     if (project.problem) uris.add(URI.file(project.problem.file).toString());
-    if (project.index) uris.add(URI.file(path.join(project.dir, 'package.json')).toString());
     for (const document of this.documents.all()) if (this.projectFor(document.uri) === project) uris.add(document.uri);
     for (const uri of this.published.get(project) ?? []) if (!uris.has(uri)) this.host.publishDiagnostics(uri, []);
     this.published.set(project, uris);
