@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { copiesOf, dependencyChains, edgeAt, formatChain, nodeAt, type TreeGraph } from 'multiverse';
+import { dependencyChains, edgeAt, formatChain, nodeAt, type TreeGraph } from 'multiverse';
 import type { Hover } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { JsonLocator } from './json-locations';
@@ -40,11 +40,10 @@ export function manifestHover(document: TextDocument, file: string, offset: numb
     const copy = nodeAt(graph, edge.to);
     const verdict = edge.problem === null ? 'satisfies' : `${edge.problem}: does not satisfy`;
     lines.push(`${tree} · **${copy.name}@${copy.version}** · ${verdict} \`${edge.spec}\``, '', `\`${copy.location}\``);
-    const others = [analysis.main, ...analysis.namespaces].flatMap((g) =>
-      copiesOf(g, copy.name)
-        .filter((n) => n !== copy)
-        .map((n) => `${n.version} (${g.namespace === null ? 'main tree' : `namespace \`${g.namespace}\``}) via \`${formatChain(g, dependencyChains(g, n.id, 1)[0] ?? [])}\``),
-    );
+    const others = index
+      .copiesOf(copy.name)
+      .filter((c) => c.node !== copy)
+      .map(({ graph: g, node: n }) => `${n.version} (${g.namespace === null ? 'main tree' : `namespace \`${g.namespace}\``}) via \`${formatChain(g, dependencyChains(g, n.id, 1)[0] ?? [])}\``);
     if (others.length > 0) lines.push('', `Other copies: ${others.join(', ')}`);
   }
   return { contents: { kind: 'markdown', value: lines.join('\n') } };

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { ResolveResult } from './protocol';
 import { analyzeProject, ConfigError, loadProject, ManifestError, ResolverCache, type AnalyzeOptions, type PackageNode, type Project as Routing, type ProjectAnalysis, type TreeGraph } from 'multiverse';
 
 /** A package copy located in one of the project's trees. */
@@ -21,6 +22,7 @@ export interface InputProblem {
 /** Analysis results indexed for the questions the editor asks on every hover. */
 export class AnalysisIndex {
   private readonly byPath = new Map<string, LocatedNode>();
+  private byName: Map<string, LocatedNode[]> | undefined;
   /** File-system answers for resolution, valid as long as this analysis is (dropped on re-analysis). */
   readonly resolverCache = new ResolverCache();
   /**
@@ -35,6 +37,25 @@ export class AnalysisIndex {
       for (const node of graph.nodes) if (!this.byPath.has(node.path)) this.byPath.set(node.path, { graph, node });
     }
   }
+
+  /** Every installed copy of a package in the project's trees, by package name. */
+  copiesOf(name: string): LocatedNode[] {
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const graph of [this.analysis.main, ...this.analysis.namespaces]) {
+        for (const node of graph.nodes) {
+          if (node.isRoot) continue;
+          const list = this.byName.get(node.name);
+          if (list) list.push({ graph, node });
+          else this.byName.set(node.name, [{ graph, node }]);
+        }
+      }
+    }
+    return this.byName.get(name) ?? [];
+  }
+
+  /** Answers about imports, per file, specifier and conditions: hovering the same import again is a lookup. */
+  readonly describedImports = new Map<string, ResolveResult>();
 
   /** The package copy whose folder is `dir` (a resolution's `packageRoot`). */
   nodeAtPath(dir: string): LocatedNode | undefined {
