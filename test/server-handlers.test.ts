@@ -38,11 +38,14 @@ async function ghostApp(): Promise<string> {
   return dir;
 }
 
+/** What an editor like VS Code announces: dynamic file watchers and work-done progress. */
+const EDITOR = { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } }, window: { workDoneProgress: true } };
+
 async function started(dir: string): Promise<{ server: MultiverseServer; host: RecordingHost; folder: string }> {
   const host = new RecordingHost();
   const server = new MultiverseServer(host);
   const folder = URI.file(dir).toString();
-  server.initialize({ processId: null, rootUri: null, capabilities: {}, workspaceFolders: [{ uri: folder, name: 'app' }] });
+  server.initialize({ processId: null, rootUri: null, capabilities: EDITOR, workspaceFolders: [{ uri: folder, name: 'app' }] });
   await server.initialized();
   await server.settled();
   return { server, host, folder };
@@ -247,7 +250,7 @@ test('no package.json, a folder removed while analysing, and 10,000 random edits
   const host = new RecordingHost();
   const server = new MultiverseServer(host);
   const folders = [empty, gone, dir].map((d) => ({ uri: URI.file(d).toString(), name: path.basename(d) }));
-  server.initialize({ processId: null, rootUri: null, capabilities: {}, workspaceFolders: folders });
+  server.initialize({ processId: null, rootUri: null, capabilities: EDITOR, workspaceFolders: folders });
   await server.initialized();
   await rm(gone, { recursive: true, force: true });
   await server.settled();

@@ -27,7 +27,7 @@ import { URI } from 'vscode-uri';
 import { codeActions } from './code-actions';
 import { diagnosticsFor } from './diagnostics';
 import { DocumentStore } from './documents';
-import { connectionHost, type ServerHost } from './host';
+import type { ProgressHandle, ServerHost } from './host';
 import { findImports, importAt, isSourceFile } from './imports';
 import { runInstall } from './install-command';
 import { JsonLocator } from './json-locations';
@@ -78,20 +78,16 @@ export class MultiverseServer {
   /** Imports of each document version, parsed once for its hovers and diagnostics. */
   private readonly importCache = new WeakMap<TextDocument, ReturnType<typeof findImports>>();
 
-  constructor(private host: ServerHost) {}
+  /** What the client supports, from `initialize`. */
+  private client = { dynamicWatchers: false, workDoneProgress: false, workspaceFolders: false };
+
+  constructor(private readonly host: ServerHost) {}
 
   listen(connection: Connection): void {
-    const capabilities = { dynamicWatchers: false, workDoneProgress: false, workspaceFolders: false };
-    this.host = connectionHost(connection, () => capabilities);
-    connection.onInitialize((params) => {
-      capabilities.dynamicWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-      capabilities.workDoneProgress = params.capabilities.window?.workDoneProgress === true;
-      capabilities.workspaceFolders = params.capabilities.workspace?.workspaceFolders === true;
-      return this.initialize(params);
-    });
+    connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => {
       // Folder events can only be subscribed to once `initialize` has returned, per the protocol.
-      if (capabilities.workspaceFolders) connection.workspace.onDidChangeWorkspaceFolders((e) => this.didChangeWorkspaceFolders(e));
+      if (this.client.workspaceFolders) connection.workspace.onDidChangeWorkspaceFolders((e) => this.didChangeWorkspaceFolders(e));
       void this.initialized();
     });
     connection.onShutdown(() => this.shutdown());
@@ -113,6 +109,11 @@ export class MultiverseServer {
   }
 
   initialize(params: InitializeParams): InitializeResult {
+    this.client = {
+      dynamicWatchers: params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+      workDoneProgress: params.capabilities.window?.workDoneProgress === true,
+      workspaceFolders: params.capabilities.workspace?.workspaceFolders === true,
+    };
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(URI.parse(params.rootUri).fsPath) }] : []);
     for (const folder of folders) this.addFolder(folder.uri);
     this.singletons = singletonsFrom(params.initializationOptions);
@@ -132,6 +133,10 @@ export class MultiverseServer {
 
   async initialized(): Promise<void> {
     for (const project of this.projects.values()) project.schedule(0);
+    if (!this.client.dynamicWatchers) {
+      this.host.log('The client cannot register file watchers; the analysis refreshes when manifests are saved in the editor.');
+      return;
+    }
     try {
       await this.host.watchFiles(WATCHED_GLOBS);
     } catch (error) {
@@ -251,7 +256,7 @@ export class MultiverseServer {
     const args = params.arguments?.[0] as InstallArguments | undefined;
     const project = args && typeof args.folder === 'string' ? this.projects.get(args.folder) : undefined;
     if (!args || !project) throw new ResponseError(ErrorCodes.InvalidParams, `${Commands.installNamespaces} expects [{ folder }] naming an open workspace folder, got ${JSON.stringify(params.arguments)}`);
-    const progress = await this.host.progress('Installing namespaces');
+    const progress = this.client.workDoneProgress ? await this.host.progress('Installing namespaces') : this.logProgress('Installing namespaces');
     try {
       const summary = await runInstall(project.dir, args, progress);
       this.host.log(summary);
@@ -306,6 +311,11 @@ export class MultiverseServer {
     } catch (error) {
       throw new ResponseError(ErrorCodes.InvalidParams, errorMessage(error));
     }
+  }
+
+  /** Progress for clients without work-done progress: lines in the server's log. */
+  private logProgress(title: string): ProgressHandle {
+    return { report: (message) => this.host.log(`${title}: ${message}`), done: () => this.host.log(`${title}: done`), signal: new AbortController().signal };
   }
 
   private addFolder(uri: string): Project {
