@@ -352,7 +352,10 @@ export class MultiverseServer {
     const file = URI.parse(uri).fsPath;
     const name = path.basename(file);
     const relevant = name === 'package.json' || name === 'package-lock.json' || name === 'npm-shrinkwrap.json' || name === 'multiverse.json' || name === '.package-lock.json' || name === 'map.json';
-    if (!relevant) return;
+    // An install touches thousands of manifests under node_modules; npm's hidden lockfile, rewritten
+    // at its end, stands for all of them.
+    const underNodeModules = file.split(path.sep).includes('node_modules');
+    if (!relevant || (underNodeModules && name !== '.package-lock.json')) return;
     for (const project of this.projects.values()) if (isInside(file, project.dir)) project.schedule(ANALYSIS_DELAY_MS);
   }
 
