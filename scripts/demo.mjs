@@ -26,7 +26,7 @@ function run(shown, command, args, { show = 'all' } = {}) {
   // One file for stdout and stderr keeps progress lines and results in the order they happened.
   const logFile = path.join(app, '.demo-output.log');
   const fd = openSync(logFile, 'w');
-  const result = spawnSync(command, args, { cwd: app, stdio: ['ignore', fd, fd], env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } });
+  const result = spawnSync(command, args, { cwd: app, stdio: ['ignore', fd, fd], env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_loglevel: 'warn' } });
   closeSync(fd);
   const output = readFileSync(logFile, 'utf8');
   rmSync(logFile);
@@ -51,10 +51,13 @@ try {
   if (npmFirst.status === 0 || !/ERESOLVE/.test(npmFirst.output)) fail('expected npm install to fail with ERESOLVE, but it did not.');
   console.log(`  -> npm exits ${npmFirst.status}: one tree cannot hold both React majors.`);
 
-  step('multiverse check finds the conflict');
+  step('Forced in anyway, the tree is broken, and multiverse check says where');
   if (has('check')) {
+    // What people do under pressure: accept npm's broken resolution, then let CI catch it.
+    run('npm install --legacy-peer-deps', 'npm', ['install', '--legacy-peer-deps'], { show: /added|ERR/ });
     const check = multiverse('check');
-    console.log(`  -> exit ${check.status} (1 = findings).`);
+    if (check.status !== 1) fail(`expected multiverse check to report the conflict (exit 1), got exit ${check.status}.`);
+    console.log('  -> exit 1: findings.');
   } else {
     console.log('  (the "check" command is not on this branch yet; the ERESOLVE above is the conflict it reports)');
   }
@@ -67,6 +70,12 @@ try {
 
   step('multiverse install: the namespace is already up to date (fingerprint)');
   if (multiverse('install').status !== 0) fail('multiverse install failed.');
+
+  if (has('check')) {
+    step('multiverse check: the conflict is gone');
+    const check = multiverse('check');
+    console.log(`  -> exit ${check.status}${check.status === 0 ? ': clean.' : ' (1 = findings).'}`);
+  }
 
   step('Run the app: both React versions in one process');
   if (has('run')) {

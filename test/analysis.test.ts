@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { rm, symlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { analyzeProject, ConfigError, explainPackage, installProject, ManifestError, type Conflict, type ProjectAnalysis } from 'multiverse';
+import { analyzeProject, ConfigError, explainPackage, installProject, loadTree, ManifestError, type Conflict, type ProjectAnalysis } from 'multiverse';
+import { canonical } from './support/graph';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
 import { installWith, tempDir, writeFiles } from './support/workspace';
 
@@ -186,4 +187,37 @@ test('an aborted analysis rejects with the abort reason', async () => {
   const controller = new AbortController();
   controller.abort(new Error('superseded'));
   await assert.rejects(analyzeProject(dir, { signal: controller.signal }), /superseded/);
+});
+
+test('the graph read from the hidden lockfile is the one arborist builds by walking node_modules', async () => {
+  const dir = await tempDir('equivalence');
+  await writeFiles(dir, {
+    'package.json': {
+      name: 'mono',
+      version: '1.0.0',
+      workspaces: ['packages/*'],
+      dependencies: { 'fixture-lib': '^2.0.0', 'fixture-peer': '^1.0.0', 'lib-one': 'npm:fixture-lib@^1.0.0' },
+      devDependencies: { 'fixture-dual': '^1.0.0' },
+      optionalDependencies: { 'fixture-esm': '^1.0.0' },
+    },
+    'packages/a/package.json': { name: 'a', version: '1.0.0', dependencies: { 'fixture-lib': '^1.0.0' }, peerDependencies: { 'fixture-esm': '*' }, peerDependenciesMeta: { 'fixture-esm': { optional: true } } },
+    'packages/b/package.json': { name: 'b', version: '2.0.0', dependencies: { a: '^1.0.0', 'fixture-dual': '^1.0.0' } },
+  });
+  await installWith(dir, registry.url, { force: true });
+  // Edits after the install: an invalid range, a missing dependency, a removed one (now extraneous).
+  await writeFiles(dir, {
+    'package.json': {
+      name: 'mono',
+      version: '1.0.0',
+      workspaces: ['packages/*'],
+      dependencies: { 'fixture-lib': '^3.0.0', 'lib-one': 'npm:fixture-lib@^1.0.0', 'not-installed': '^1.0.0' },
+      devDependencies: { 'fixture-dual': '^1.0.0', 'fixture-lib': '^2.0.0' },
+    },
+  });
+  const fast = await loadTree(dir, null);
+  const walked = await loadTree(dir, null, { forceActual: true });
+  assert.equal(fast.source, 'actual');
+  assert.ok(fast.edges.some((e) => e.problem === 'INVALID') && fast.edges.some((e) => e.problem === 'MISSING'));
+  assert.ok(fast.nodes.some((n) => n.extraneous) && fast.nodes.some((n) => n.name === 'fixture-lib' && n.installedAs === 'lib-one'));
+  assert.deepEqual(canonical(fast), canonical(walked));
 });

@@ -3,7 +3,7 @@ import { CONFIG_FILE, defaultNamespace } from 'multiverse';
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { declaringEntry, type DiagnosticData } from './diagnostics';
+import { declaringEntry, SOURCE, type DiagnosticData } from './diagnostics';
 import type { DocumentStore } from './documents';
 import { findImports, importAt, isSourceFile, packageNameOf } from './imports';
 import type { JsonLocator } from './json-locations';
@@ -27,7 +27,7 @@ export async function codeActions(params: CodeActionParams, document: TextDocume
   const configFile = analysis.configFile ?? path.join(analysis.projectDir, CONFIG_FILE);
   const actions: CodeAction[] = [];
   const offset = document.offsetAt(params.range.start);
-  const diagnostics = params.context.diagnostics.filter((d) => d.source === 'multiverse');
+  const diagnostics = params.context.diagnostics.filter((d) => d.source === SOURCE);
 
   if (path.basename(file) === 'package.json') {
     const jsonPath = locator.pathAt(document, offset) ?? diagnostics.map(dataOf).find((d) => d?.jsonPath)?.jsonPath;

@@ -4,9 +4,9 @@ import semver from 'semver';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { edgeAt, manifestField, nodeAt, type Conflict } from 'multiverse';
+import { edgeAt, manifestField, nodeAt, resolveModule, type Conflict } from 'multiverse';
 import { findImports, isSourceFile, packageNameOf, type ImportSite } from './imports';
-import { namespaceOfImport, resolveImport } from './import-resolution';
+import { declaredRoute, resolveImport } from './import-resolution';
 import type { JsonLocator } from './json-locations';
 import type { AnalysisIndex, Project } from './project';
 
@@ -14,7 +14,7 @@ export const SOURCE = 'multiverse';
 
 /** What a diagnostic carries for the code actions that fix it. */
 export interface DiagnosticData {
-  kind: Conflict['kind'] | 'ghost' | 'range-mismatch' | 'parse-error';
+  kind: Conflict['kind'] | 'ghost' | 'range-mismatch' | 'namespace-escape' | 'parse-error';
   package: string;
   namespace: string | null;
   /** The JSON path the diagnostic is on, for manifest diagnostics. */
@@ -98,8 +98,28 @@ function sourceDiagnostics(document: TextDocument, file: string, index: Analysis
     const name = packageNameOf(site.specifier);
     if (name === null || site.typeOnly || BUILTINS.has(site.specifier) || name === owner.name) continue;
     const range = { start: document.positionAt(site.start), end: document.positionAt(site.end) };
-    const namespace = safeNamespace(index, file, site);
-    if (namespace !== null) continue;
+    let namespace: string | null;
+    try {
+      namespace = declaredRoute(index, file, site.specifier);
+    } catch (error) {
+      // Two namespaces' scopes both match this file: at run time this import fails.
+      diagnostics.push({
+        range,
+        severity: DiagnosticSeverity.Error,
+        source: SOURCE,
+        code: 'ambiguous',
+        message: error instanceof Error ? error.message : String(error),
+        data: { kind: 'ambiguous', package: name, namespace: null } satisfies DiagnosticData,
+      });
+      continue;
+    }
+    // Declared in a namespace: whether it is installed is reported on multiverse.json; what
+    // remains to check is that the namespace's tree can serve this very import.
+    if (namespace !== null) {
+      const escape = escapeDiagnostic(index, file, site, namespace, range);
+      if (escape) diagnostics.push(escape);
+      continue;
+    }
     const spec = declared.get(name);
     if (spec === undefined) {
       const installed = lookup(index, file, site);
@@ -129,13 +149,35 @@ function sourceDiagnostics(document: TextDocument, file: string, index: Analysis
   return diagnostics;
 }
 
-function safeNamespace(index: AnalysisIndex, file: string, site: ImportSite): string | null {
+/**
+ * An import routed into a namespace whose tree cannot resolve it, while plain Node would find it
+ * in the main tree: it works without Multiverse and fails with it, because namespaces do not fall
+ * back to the app's node_modules.
+ */
+function escapeDiagnostic(index: AnalysisIndex, file: string, site: ImportSite, namespace: string, range: Range): Diagnostic | undefined {
+  if (!index.routing) return undefined;
+  let failure: unknown;
   try {
-    return namespaceOfImport(index, file, site.specifier);
-  } catch {
-    // An ambiguous route is reported on multiverse.json itself.
-    return null;
+    index.routing.resolve(site.specifier, file, { conditions: site.conditions });
+    return undefined;
+  } catch (error) {
+    failure = error;
   }
+  let plain: string;
+  try {
+    plain = resolveModule(site.specifier, file, { conditions: site.conditions, cache: index.resolverCache }).path;
+  } catch {
+    return undefined;
+  }
+  const name = packageNameOf(site.specifier) ?? site.specifier;
+  return {
+    range,
+    severity: DiagnosticSeverity.Error,
+    source: SOURCE,
+    code: 'namespace-escape',
+    message: `"${site.specifier}" goes to namespace "${namespace}", whose tree cannot resolve it (${failure instanceof Error ? failure.message : String(failure)}). Plain Node would load ${path.relative(index.analysis.projectDir, plain)} from the main tree, but namespaces never fall back to it: add what is missing to the namespace's dependencies, or list "${name}" in its "shared".`,
+    data: { kind: 'namespace-escape', package: name, namespace } satisfies DiagnosticData,
+  };
 }
 
 function lookup(index: AnalysisIndex, file: string, site: ImportSite): string | undefined {

@@ -101,7 +101,7 @@ explode();
     'edge-missing-esm/package.json': { name: 'edge-missing-esm', version: '1.0.0', type: 'module' },
     'edge-missing-esm/index.js': `import 'not-in-this-namespace';\n`,
     'edge-heavy/package.json': { name: 'edge-heavy', version: '1.0.0' },
-    'edge-heavy/index.js': `exports.payload = new Array(262144).fill(0).map((_, i) => ({ i }));\nexports.helper = require('fixture-lib');\n`,
+    'edge-heavy/index.js': `exports.payload = new Array(100000).fill(0).map((_, i) => ({ i }));\nexports.helper = require('fixture-lib');\n`,
   });
   return roots;
 }

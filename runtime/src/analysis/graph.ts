@@ -19,7 +19,7 @@ export function manifestField(type: EdgeType): string {
 }
 
 /** A project's own manifests: the root and its workspaces. Edges out of them are what users edit. */
-export function isProjectPackage(node: PackageNode): boolean {
+function isProjectPackage(node: PackageNode): boolean {
   return node.isRoot || node.isWorkspace;
 }
 

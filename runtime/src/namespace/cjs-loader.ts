@@ -51,6 +51,8 @@ export class CommonJsLoader {
   readonly rootModule: Module;
   private readonly resolverCache = new ResolverCache();
   private readonly targets = new Map<string, Target>();
+  private readonly lookupPaths = new Map<string, string[]>();
+  private readonly parents = new Map<string, Module>();
 
   constructor(private readonly owner: LoaderOwner) {
     this.rootModule = this.pseudoModule(path.join(owner.root, `[namespace ${owner.name}]`));
@@ -63,6 +65,16 @@ export class CommonJsLoader {
     }
     if (target.kind === 'shared') return this.owner.hostRequire(request as string);
     return this.load(target.resolution, parent);
+  }
+
+  /** `require(request)` on behalf of a file that is not in the registry (an ES module). */
+  requireFromFile(request: unknown, fromFile: string): unknown {
+    let parent = this.parents.get(fromFile);
+    if (parent === undefined) {
+      parent = this.pseudoModule(fromFile);
+      this.parents.set(fromFile, parent);
+    }
+    return this.requireFrom(request, parent);
   }
 
   /** `require.resolve`: a file path, or the request itself for built-ins, as Node answers. */
@@ -98,7 +110,7 @@ export class CommonJsLoader {
     const module = new Module(resolution.path, parent ?? undefined);
     const internals = module as unknown as ModuleInternals;
     internals.filename = resolution.path;
-    internals.paths = boundedLookupPaths(path.dirname(resolution.path), this.owner.root);
+    internals.paths = this.pathsFor(path.dirname(resolution.path));
     internals.require = (id: string) => this.requireFrom(id, module);
     this.cache[resolution.path] = module;
     let failed = true;
@@ -185,7 +197,7 @@ export class CommonJsLoader {
     resolve.paths = (request: string) => {
       if (Module.isBuiltin(request)) return null;
       const dir = path.dirname(module.filename);
-      return request.startsWith('.') ? [dir] : boundedLookupPaths(dir, this.owner.root);
+      return request.startsWith('.') ? [dir] : this.pathsFor(dir);
     };
     require.resolve = resolve;
     require.cache = this.cache;
@@ -194,11 +206,21 @@ export class CommonJsLoader {
     return require;
   }
 
+  /** `module.paths`, computed once per directory; each module gets its own copy to mutate. */
+  private pathsFor(dir: string): string[] {
+    let paths = this.lookupPaths.get(dir);
+    if (paths === undefined) {
+      paths = boundedLookupPaths(dir, this.owner.root);
+      this.lookupPaths.set(dir, paths);
+    }
+    return paths.slice();
+  }
+
   private pseudoModule(file: string): Module {
     const module = new Module(file);
     const internals = module as unknown as ModuleInternals;
     internals.filename = file;
-    internals.paths = boundedLookupPaths(path.dirname(file), this.owner.root);
+    internals.paths = this.pathsFor(path.dirname(file));
     internals.loaded = true;
     internals.require = (id: string) => this.requireFrom(id, module);
     return module;

@@ -65,10 +65,7 @@ class EsmBridge {
   }
 
   private receive(message: FromHooks): void {
-    if (message.type === 'loaded') {
-      this.members.get(message.id)?.recordLoaded(message.resolution);
-      return;
-    }
+    for (const { id, resolution } of message.loaded) this.members.get(id)?.recordLoaded(resolution);
     this.pending.get(message.seq)?.();
     this.pending.delete(message.seq);
     if (this.pending.size === 0) this.port.unref();

@@ -32,6 +32,7 @@ type NextLoad = (url: string, context?: LoadContext) => Promise<{ format: string
 
 const members = new Map<string, Member>();
 const resolutions = new Map<string, Resolution>();
+let loaded: FromHooks['loaded'] = [];
 let port: MessagePort | null = null;
 
 export function initialize(data: { port: MessagePort }): void {
@@ -39,18 +40,19 @@ export function initialize(data: { port: MessagePort }): void {
   port.on('message', (message: ToHooks) => {
     if (message.type === 'add') {
       members.set(message.namespace.id, { info: message.namespace, cache: new ResolverCache() });
-      send({ type: 'ack', seq: message.seq });
+      acknowledge(message.seq);
     } else if (message.type === 'remove') {
       members.delete(message.id);
     } else {
-      send({ type: 'ack', seq: message.seq });
+      acknowledge(message.seq);
     }
   });
   port.unref();
 }
 
-function send(message: FromHooks): void {
-  port?.postMessage(message);
+function acknowledge(seq: number): void {
+  port?.postMessage({ type: 'ack', seq, loaded } satisfies FromHooks);
+  loaded = [];
 }
 
 export async function resolve(specifier: string, context: ResolveContext, next: NextResolve): Promise<{ url: string; format?: string | null; shortCircuit?: boolean }> {
@@ -93,7 +95,7 @@ export async function load(url: string, context: LoadContext, next: NextLoad): P
   if (id === null || member === undefined) return next(url, context);
   const file = fileURLToPath(stripTag(url));
   const resolution = resolutions.get(url) ?? resolveModule(file, file, { conditions: 'import', boundary: member.info.root, cache: member.cache });
-  send({ type: 'loaded', id, resolution });
+  loaded.push({ id, resolution });
   if (resolution.format === 'commonjs') {
     // Node would hand this file to its own CommonJS loader and cache it in the app's registry;
     // instead an ES module stands in that takes the exports from the namespace's registry.

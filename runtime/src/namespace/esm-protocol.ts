@@ -2,8 +2,8 @@ import type { Resolution } from '../resolver';
 
 /**
  * Messages between the main thread and the loader-hooks thread (Node 20 runs `module.register()`
- * hooks off-thread). One MessagePort carries them in order, so a `sync` answered after a load
- * guarantees every `loaded` report of that load has arrived.
+ * hooks off-thread). Every answer carries the loads the hooks saw since the last answer, so the
+ * reports cost no extra message per module, and a `sync` after an import brings all of its loads.
  */
 export interface NamespaceInfo {
   /** The URL tag (`?mvns=<id>`): unique for the life of the process, because ESM never unloads. */
@@ -17,7 +17,11 @@ export interface NamespaceInfo {
 
 export type ToHooks = { type: 'add'; seq: number; namespace: NamespaceInfo } | { type: 'remove'; id: string } | { type: 'sync'; seq: number };
 
-export type FromHooks = { type: 'ack'; seq: number } | { type: 'loaded'; id: string; resolution: Resolution };
+export interface FromHooks {
+  type: 'ack';
+  seq: number;
+  loaded: { id: string; resolution: Resolution }[];
+}
 
 /** The query parameter that tags a module URL with its namespace. */
 export const TAG = 'mvns';

@@ -29,6 +29,7 @@ export class ResolverCache {
   private readonly kinds = new Map<string, Kind>();
   private readonly packageJsons = new Map<string, PackageJson | null>();
   private readonly realpaths = new Map<string, string>();
+  private readonly scopes = new Map<string, { dir: string; json: PackageJson } | null>();
   /** Results of whole resolutions, keyed by the caller (the namespace loader). */
   readonly resolutions = new Map<string, unknown>();
 
@@ -88,15 +89,20 @@ export class ResolverCache {
    * crossing a `node_modules` directory (a package never inherits its parent's scope).
    */
   packageScope(file: string): { dir: string; json: PackageJson } | null {
-    let dir = path.dirname(file);
-    for (;;) {
-      if (path.basename(dir) === 'node_modules') return null;
-      const json = this.packageJson(dir);
-      if (json !== null) return { dir, json };
+    return this.scopeOfDirectory(path.dirname(file));
+  }
+
+  private scopeOfDirectory(dir: string): { dir: string; json: PackageJson } | null {
+    let scope = this.scopes.get(dir);
+    if (scope === undefined) {
+      const json = path.basename(dir) === 'node_modules' ? null : this.packageJson(dir);
       const parent = path.dirname(dir);
-      if (parent === dir) return null;
-      dir = parent;
+      if (json !== null) scope = { dir, json };
+      else if (path.basename(dir) === 'node_modules' || parent === dir) scope = null;
+      else scope = this.scopeOfDirectory(parent);
+      this.scopes.set(dir, scope);
     }
+    return scope;
   }
 }
 

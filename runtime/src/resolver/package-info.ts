@@ -13,16 +13,31 @@ export interface PackageInfo {
  * never looking past the `node_modules` folder the package sits in.
  */
 export function packageInfo(file: string, cache: ResolverCache): PackageInfo {
-  let dir = path.dirname(file);
-  for (;;) {
-    if (path.basename(dir) === 'node_modules') break;
-    const json = cache.packageJson(dir);
-    if (json !== null && typeof json.name === 'string') {
-      return { packageName: json.name, version: typeof json.version === 'string' ? json.version : null, packageRoot: dir };
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
+  let memo = memos.get(cache);
+  if (memo === undefined) {
+    memo = new Map();
+    memos.set(cache, memo);
   }
-  return { packageName: null, version: null, packageRoot: null };
+  return infoOfDirectory(path.dirname(file), cache, memo);
+}
+
+const NONE: PackageInfo = { packageName: null, version: null, packageRoot: null };
+// Answers per directory, for as long as the cache lives: every file of a package asks the same.
+const memos = new WeakMap<ResolverCache, Map<string, PackageInfo>>();
+
+function infoOfDirectory(dir: string, cache: ResolverCache, memo: Map<string, PackageInfo>): PackageInfo {
+  let info = memo.get(dir);
+  if (info === undefined) {
+    const json = path.basename(dir) === 'node_modules' ? null : cache.packageJson(dir);
+    const parent = path.dirname(dir);
+    if (json !== null && typeof json.name === 'string') {
+      info = { packageName: json.name, version: typeof json.version === 'string' ? json.version : null, packageRoot: dir };
+    } else if (path.basename(dir) === 'node_modules' || parent === dir) {
+      info = NONE;
+    } else {
+      info = infoOfDirectory(parent, cache, memo);
+    }
+    memo.set(dir, info);
+  }
+  return info;
 }
