@@ -43,6 +43,14 @@ for (const isolation of isolations) {
     );
   });
 
+  test(`${isolation}: an extension that does not load within limits.startTimeoutMs is killed`, async () => {
+    await assert.rejects(
+      manager.load({ name: `slow-${isolation}`, path: 'slow-load', isolation, limits: { ...limits, startTimeoutMs: 100 } }),
+      isExtensionError('EEXTENSIONSTART', (e) => assert.match(e.message, /did not finish loading within 100 ms/)),
+    );
+    assert.equal(manager.list().some((e) => e.name === `slow-${isolation}`), false);
+  });
+
   test(`${isolation}: an exit rejects pending calls with the exit code and the stderr tail; restart() recovers`, async () => {
     const name = `exits-${isolation}`;
     const ext = await manager.load<Toolbox>({ name, path: 'toolbox', isolation, limits });
