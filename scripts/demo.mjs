@@ -77,6 +77,11 @@ try {
     console.log(`  -> exit ${check.status}${check.status === 0 ? ': clean.' : ' (1 = findings).'}`);
   }
 
+  if (has('why')) {
+    step('multiverse why react: one copy per tree, and who needs it');
+    multiverse('why', 'react');
+  }
+
   step('Run the app: both React versions in one process');
   if (has('run')) {
     if (multiverse('run', 'app.js').status !== 0) fail('the app failed.');
