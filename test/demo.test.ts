@@ -17,6 +17,6 @@ test('npm run demo: npm refuses, multiverse isolates, React 17 and 18 render in 
   assert.match(stdout, /moved legacy-widget@file:plugins\/legacy-widget from package\.json dependencies to namespace "legacy"/);
   assert.match(stdout, /legacy: up to date \(legacy-widget@1\.0\.0\)/);
   assert.match(stdout, /modern-widget .*react 18\.\d+\.\d+, react-dom 18\.\d+\.\d+/);
-  assert.match(stdout, /legacy-widget .*namespace "legacy".*react 17\.\d+\.\d+, react-dom 17\.\d+\.\d+/);
+  assert.match(stdout, /legacy-widget .*(namespace "legacy"|\.multiverse\/legacy\/).*react 17\.\d+\.\d+, react-dom 17\.\d+\.\d+/);
   assert.match(stdout, /<section class="legacy"><h2>Hello from legacy-widget<\/h2>rendered by React 17\.0\.2<\/section>/);
 });

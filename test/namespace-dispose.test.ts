@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { cp, rm } from 'node:fs/promises';
+import * as path from 'node:path';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createNamespace } from 'multiverse';
 import { createNamespaceRoots, type NamespaceRoots } from './support/namespace-roots';
@@ -62,4 +65,25 @@ test('dispose empties the registry and refuses further loads, and is idempotent'
   const fresh = await again.import<{ increment(): number }>('fixture-esm');
   assert.equal(fresh.increment(), 1, 'a new namespace with the same name gets fresh ES module instances');
   again.dispose();
+});
+
+test('a second namespace over a used root loads ES modules from a copy that dispose deletes', async () => {
+  type FixtureEsm = { resolveLib(): string; increment(): number };
+  // A root no namespace of this process has loaded ES modules from yet.
+  const root = path.join(roots.dir, 'fresh');
+  await cp(roots.v1, root, { recursive: true });
+  const first = createNamespace({ name: 'in-place', root });
+  const second = createNamespace({ name: 'copied', root });
+  const inPlace = await first.import<FixtureEsm>('fixture-esm');
+  const copied = await second.import<FixtureEsm>('fixture-esm');
+  const inPlaceFile = fileURLToPath(inPlace.resolveLib());
+  const copiedFile = fileURLToPath(copied.resolveLib());
+  assert.ok(inPlaceFile.startsWith(root), 'the first namespace loads from the root itself');
+  assert.ok(!copiedFile.startsWith(root), 'the second loads from its own copy');
+  assert.equal(statSync(copiedFile).ino, statSync(inPlaceFile).ino, 'the copy is hard-linked');
+  assert.deepEqual([inPlace.increment(), copied.increment()], [1, 1]);
+  second.dispose();
+  assert.equal(existsSync(copiedFile), false, 'dispose deletes the copy');
+  first.dispose();
+  assert.equal(existsSync(inPlaceFile), true, 'the root is never deleted');
 });

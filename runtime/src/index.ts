@@ -14,4 +14,6 @@ export type { FileEdit, IsolationPlan } from './isolate';
 export { resolveModule, ResolveError, ResolverCache } from './resolver';
 export type { Resolution, ResolveOptions, ModuleFormat } from './resolver';
 export { createNamespace, NamespaceModuleNotFoundError } from './namespace';
-export type { Namespace, NamespaceOptions, NamespaceResolution, LoadedModule, AddonPolicy } from './namespace';
+export type { Namespace, NamespaceOptions, NamespaceResolution, LoadedModule, AddonPolicy, EsmStrategy } from './namespace';
+export { loadProject } from './project';
+export type { Project, ProjectResolution } from './project';

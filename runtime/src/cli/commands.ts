@@ -2,9 +2,10 @@ import { checkCommand } from './check';
 import type { Command } from './command';
 import { installCommand } from './install';
 import { isolateCommand } from './isolate';
+import { runCommand } from './run';
 import { treeCommand } from './tree';
 import { validateCommand } from './validate';
 import { whyCommand } from './why';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [installCommand, isolateCommand, validateCommand, checkCommand, whyCommand, treeCommand];
+export const commands: Command[] = [installCommand, isolateCommand, validateCommand, checkCommand, whyCommand, treeCommand, runCommand];

@@ -52,6 +52,7 @@ export class CommonJsLoader {
   private readonly resolverCache = new ResolverCache();
   private readonly targets = new Map<string, Target>();
   private readonly lookupPaths = new Map<string, string[]>();
+  private readonly parents = new Map<string, Module>();
 
   constructor(private readonly owner: LoaderOwner) {
     this.rootModule = this.pseudoModule(path.join(owner.root, `[namespace ${owner.name}]`));
@@ -64,6 +65,16 @@ export class CommonJsLoader {
     }
     if (target.kind === 'shared') return this.owner.hostRequire(request as string);
     return this.load(target.resolution, parent);
+  }
+
+  /** `require(request)` on behalf of a file that is not in the registry (an ES module). */
+  requireFromFile(request: unknown, fromFile: string): unknown {
+    let parent = this.parents.get(fromFile);
+    if (parent === undefined) {
+      parent = this.pseudoModule(fromFile);
+      this.parents.set(fromFile, parent);
+    }
+    return this.requireFrom(request, parent);
   }
 
   /** `require.resolve`: a file path, or the request itself for built-ins, as Node answers. */

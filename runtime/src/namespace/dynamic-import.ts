@@ -1,14 +1,8 @@
-import type * as Lexer from 'es-module-lexer' with { 'resolution-mode': 'import' };
-
-// The lexer's types describe its ESM build; its `require` entry is the same API, loaded synchronously
-// because compiling a CommonJS module cannot wait.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { initSync, parse } = require('es-module-lexer') as typeof Lexer;
+import { lexImports } from './es-lexer';
 
 /** The identifier that stands in for `import` in `import(...)` calls of namespaced CommonJS. */
 export const DYNAMIC_IMPORT = '$mvimp';
 
-let ready = false;
 const MAYBE_DYNAMIC_IMPORT = /\bimport\s*\(/;
 
 /**
@@ -21,13 +15,9 @@ const MAYBE_DYNAMIC_IMPORT = /\bimport\s*\(/;
  */
 export function rewriteDynamicImports(source: string): string {
   if (!MAYBE_DYNAMIC_IMPORT.test(source)) return source;
-  if (!ready) {
-    initSync();
-    ready = true;
-  }
-  let imports: ReturnType<typeof Lexer.parse>[0];
+  let imports: ReturnType<typeof lexImports>;
   try {
-    [imports] = parse(source);
+    imports = lexImports(source);
   } catch {
     return source;
   }

@@ -11,10 +11,23 @@ import { CommonJsLoader } from './cjs-loader';
 import { disposedError, NamespaceModuleNotFoundError } from './errors';
 import { type EsmBridge, esmBridge } from './esm-bridge';
 import { FACADE_URL, type NamespaceInfo, taggedUrl } from './esm-protocol';
+import { staticEsmGraph } from './esm-graph';
+import { createMirror, removeMirror } from './mirror';
 import { createModuleFacade } from './module-facade';
+import { claimDirectory, isFresh, sweepHostCache } from './path-router';
 
 export { NamespaceModuleNotFoundError } from './errors';
+export { sweepHostCache } from './path-router';
 export type { AddonPolicy } from './addons';
+
+/**
+ * How a namespace loads ES modules (see runtime/README.md):
+ * `paths` (default): Node's own loader, from the root or, when the root is already in use, from a
+ * hard-linked copy of it; no loader hooks, native speed.
+ * `hooks`: one process-wide set of `module.register()` hooks that tag module URLs per namespace;
+ * exact bookkeeping and no copies, at Node 20's off-thread hook cost for every ES module in the process.
+ */
+export type EsmStrategy = 'paths' | 'hooks';
 
 export interface NamespaceOptions {
   /** Names the namespace in errors, `modules()` and module URLs (`?mvns=<name>`). */
@@ -27,6 +40,8 @@ export interface NamespaceOptions {
   host?: string;
   /** `refuse` (default) an addon loaded elsewhere in the process, or load a private byte `copy`. */
   addons?: AddonPolicy;
+  /** How ES modules load: `paths` (default) or `hooks`. */
+  esm?: EsmStrategy;
 }
 
 /** A file a namespace loaded, and through which loader. */
@@ -56,6 +71,17 @@ export interface Namespace {
   dispose(): void;
 }
 
+/**
+ * Makes `namespace` own the directory its ES modules load from, now rather than at its first
+ * import, and returns it: `multiverse/register` routes the app's imports straight to files there.
+ */
+export function claimNamespaceDirectory(namespace: Namespace): string {
+  if (!(namespace instanceof NamespaceImpl) || namespace.esm !== 'paths') {
+    throw new InputError('EINVALIDOPTIONS', `Namespace "${namespace.name}" must be created by createNamespace with esm "paths" to have its directory claimed.`);
+  }
+  return namespace.claimEsmDirectory();
+}
+
 // Tags stay unique for the life of the process: ES modules are cached by URL forever, so a new
 // namespace must never reuse the tag of a disposed one.
 const usedTags = new Set<string>();
@@ -76,7 +102,19 @@ export function createNamespace(options: NamespaceOptions): Namespace {
     throw new InputError('EINVALIDOPTIONS', `createNamespace needs an options object { name, root }, got ${options === null ? 'null' : typeof options}.`);
   }
   assertValidName('namespace', options.name);
-  return new NamespaceImpl(options.name, checkRoot(options.name, options.root), checkShared(options.shared), path.resolve(options.host ?? process.cwd()), checkAddons(options.addons));
+  return new NamespaceImpl(
+    options.name,
+    checkRoot(options.name, options.root),
+    checkShared(options.shared),
+    path.resolve(options.host ?? process.cwd()),
+    checkAddons(options.addons),
+    checkEsm(options.esm),
+  );
+}
+
+function checkEsm(esm: unknown): EsmStrategy {
+  if (esm === undefined || esm === 'paths' || esm === 'hooks') return esm ?? 'paths';
+  throw new InputError('EINVALIDOPTIONS', `"esm" must be "paths" or "hooks", got ${JSON.stringify(esm)}.`);
 }
 
 function checkRoot(name: string, root: unknown): string {
@@ -116,6 +154,9 @@ class NamespaceImpl implements Namespace {
   private readonly resolverCache = new ResolverCache();
   private readonly loaded = new Map<string, { resolution: Resolution; via: 'require' | 'import' }>();
   private joined: Promise<EsmBridge> | null = null;
+  /** `paths` strategy: the directory Node loads this namespace's ES modules from. */
+  private esmDirectory: { dir: string; release(): void } | null = null;
+  private readonly esmEntries = new Set<string>();
 
   constructor(
     readonly name: string,
@@ -123,6 +164,7 @@ class NamespaceImpl implements Namespace {
     readonly shared: ReadonlySet<string>,
     readonly host: string,
     addonPolicy: AddonPolicy,
+    readonly esm: EsmStrategy,
   ) {
     const id = uniqueTag(name);
     this.info = { id, name, root, shared: [...shared], host };
@@ -142,11 +184,79 @@ class NamespaceImpl implements Namespace {
 
   async importFrom(specifier: string, fromFile: string, options?: unknown): Promise<unknown> {
     this.live('import()');
+    if (this.esm === 'paths') return this.importByPath(specifier, fromFile, options);
     const url = this.esmUrl(specifier, fromFile);
     const bridge = await this.join();
     const namespace: unknown = await import(url, options as ImportCallOptions);
     await bridge.sync();
     return namespace;
+  }
+
+  /** `paths` strategy: Node imports the file from the namespace's own directory. */
+  private async importByPath(specifier: string, fromFile: string, options?: unknown): Promise<unknown> {
+    const name = barePackageName(specifier);
+    if (name !== null && this.shared.has(name)) return this.importShared(specifier, options);
+    const resolution = this.resolveInside(specifier, fromFile, 'import');
+    if (resolution.builtin) return import(resolution.path, options as ImportCallOptions);
+    const dir = this.claimEsmDirectory();
+    const loaded = dir === this.root ? resolution.path : dir + resolution.path.slice(this.root.length);
+    let namespace: unknown;
+    try {
+      namespace = await import(pathToFileURL(loaded).href, options as ImportCallOptions);
+    } catch (error) {
+      // Node's message names the file but not the namespace whose tree lacked the package.
+      if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
+        (error as Error).message = `In namespace "${this.name}" (root ${this.root}): ${(error as Error).message}`;
+      }
+      throw error;
+    } finally {
+      sweepHostCache(dir);
+    }
+    if (resolution.format === 'module' || resolution.format === 'json') this.esmEntries.add(resolution.path);
+    return namespace;
+  }
+
+  private importShared(specifier: string, options?: unknown): Promise<unknown> {
+    const file = resolveModule(specifier, path.join(this.host, 'package.json'), { conditions: 'import' }).path;
+    return import(pathToFileURL(file).href, options as ImportCallOptions);
+  }
+
+  /**
+   * The root itself when no namespace has loaded from it yet, else a hard-linked copy (ES modules
+   * are cached by path for good, so a used directory would hand out stale instances). Shared
+   * packages always need a copy: its node_modules points them at the app's directories.
+   */
+  claimEsmDirectory(): string {
+    if (this.esmDirectory === null) {
+      let dir = this.root;
+      if (this.shared.size > 0 || !isFresh(this.root)) dir = createMirror(this.root, this.name, this.sharedPackageDirs());
+      const release = claimDirectory(dir, this.root, {
+        loadCommonJsForEsm: (file) => this.loadCommonJsForEsm(file),
+        requireFromFile: (request, file) => this.live('require()').requireFromFile(request, file),
+        hostAnchor: path.join(this.host, 'package.json'),
+      });
+      this.esmDirectory = {
+        dir,
+        release: () => {
+          release();
+          if (dir !== this.root) removeMirror(dir);
+        },
+      };
+    }
+    return this.esmDirectory.dir;
+  }
+
+  private sharedPackageDirs(): Map<string, string> {
+    const dirs = new Map<string, string>();
+    for (const name of this.shared) {
+      try {
+        const root = resolveModule(name, path.join(this.host, 'package.json'), { conditions: 'import' }).packageRoot;
+        if (root !== null) dirs.set(name, root);
+      } catch {
+        // The app lacks it: importing it from the namespace will say so.
+      }
+    }
+    return dirs;
   }
 
   resolve(specifier: string, options: { conditions?: 'require' | 'import' } = {}): NamespaceResolution {
@@ -160,6 +270,9 @@ class NamespaceImpl implements Namespace {
   }
 
   modules(): LoadedModule[] {
+    if (this.esmEntries.size > 0) {
+      for (const resolution of staticEsmGraph(this.esmEntries, this.root, this.resolverCache)) this.recordLoaded(resolution, 'import');
+    }
     return [...this.loaded.values()].map(({ resolution: { path: file, format, packageName, version }, via }) => ({ path: file, format, packageName, version, loader: via }));
   }
 
@@ -170,6 +283,7 @@ class NamespaceImpl implements Namespace {
     this.facade = null;
     for (const key of Object.keys(loader.cache)) Reflect.deleteProperty(loader.cache, key);
     this.addons.dispose();
+    this.esmDirectory?.release();
     if (this.joined !== null) void this.joined.then((bridge) => bridge.leave(this.info.id));
   }
 
