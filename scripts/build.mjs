@@ -28,7 +28,16 @@ const common = {
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' }),
+  // The server bundles arborist; run-script's require.resolve of node-gyp only runs for install
+  // scripts, which the server never runs. The namespace loader's import(url, options) loads user
+  // files from disk at run time and must stay a real dynamic import, which is what esbuild warns of.
+  esbuild.build({
+    ...common,
+    entryPoints: ['server/src/main.ts'],
+    outfile: 'dist/server.js',
+    external: ['node-gyp/bin/node-gyp.js'],
+    logOverride: { 'unsupported-dynamic-import': 'silent' },
+  }),
   // Isolated extensions start from these: one file loads faster than the ~17 modules tsc emits.
   ...['worker-main', 'process-main'].map((entry) =>
     esbuild.build({ ...common, entryPoints: [`runtime/src/extensions/child/${entry}.ts`], outfile: `runtime/dist/extensions/child/${entry}.bundle.js` }),

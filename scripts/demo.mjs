@@ -26,7 +26,7 @@ function run(shown, command, args, { show = 'all' } = {}) {
   // One file for stdout and stderr keeps progress lines and results in the order they happened.
   const logFile = path.join(app, '.demo-output.log');
   const fd = openSync(logFile, 'w');
-  const result = spawnSync(command, args, { cwd: app, stdio: ['ignore', fd, fd], env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } });
+  const result = spawnSync(command, args, { cwd: app, stdio: ['ignore', fd, fd], env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_loglevel: 'warn' } });
   closeSync(fd);
   const output = readFileSync(logFile, 'utf8');
   rmSync(logFile);
@@ -39,8 +39,6 @@ function fail(message) {
   console.error(`\ndemo: ${message}\nThe demo app is in ${app}.`);
   process.exit(1);
 }
-const commands = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' }).stdout;
-const has = (command) => new RegExp(`^  ${command} `, 'm').test(commands);
 
 try {
   console.log(`Demo app (a copy of demo/): ${app}`);
@@ -51,13 +49,12 @@ try {
   if (npmFirst.status === 0 || !/ERESOLVE/.test(npmFirst.output)) fail('expected npm install to fail with ERESOLVE, but it did not.');
   console.log(`  -> npm exits ${npmFirst.status}: one tree cannot hold both React majors.`);
 
-  step('multiverse check finds the conflict');
-  if (has('check')) {
-    const check = multiverse('check');
-    console.log(`  -> exit ${check.status} (1 = findings).`);
-  } else {
-    console.log('  (the "check" command is not on this branch yet; the ERESOLVE above is the conflict it reports)');
-  }
+  step('Forced in anyway, the tree is broken, and multiverse check says where');
+  // What people do under pressure: accept npm's broken resolution, then let CI catch it.
+  run('npm install --legacy-peer-deps', 'npm', ['install', '--legacy-peer-deps'], { show: /added|ERR/ });
+  const forced = multiverse('check');
+  if (forced.status !== 1) fail(`expected multiverse check to report the conflict (exit 1), got exit ${forced.status}.`);
+  console.log('  -> exit 1: findings.');
 
   step('multiverse isolate moves legacy-widget into a namespace and installs it');
   if (multiverse('isolate', 'legacy-widget', '--namespace', 'legacy').status !== 0) fail('multiverse isolate failed.');
@@ -68,14 +65,15 @@ try {
   step('multiverse install: the namespace is already up to date (fingerprint)');
   if (multiverse('install').status !== 0) fail('multiverse install failed.');
 
+  step('multiverse check: the conflict is gone');
+  const after = multiverse('check');
+  console.log(`  -> exit ${after.status}${after.status === 0 ? ': clean.' : ' (1 = findings).'}`);
+
+  step('multiverse why react: one copy per tree, and who needs it');
+  multiverse('why', 'react');
+
   step('Run the app: both React versions in one process');
-  if (has('run')) {
-    if (multiverse('run', 'app.js').status !== 0) fail('the app failed.');
-  } else {
-    console.log('  (routing, "multiverse run app.js", is not on this branch yet. Instead this loads modern-widget');
-    console.log('   from the app\'s tree and legacy-widget through a namespace over .multiverse/legacy, in one process)');
-    if (run('node scripts/demo-namespaces.cjs <app>', process.execPath, [path.join(repo, 'scripts', 'demo-namespaces.cjs'), app]).status !== 0) fail('loading the plugins failed.');
-  }
+  if (multiverse('run', 'app.js').status !== 0) fail('the app failed.');
 } finally {
   if (!keep) rmSync(app, { recursive: true, force: true });
 }

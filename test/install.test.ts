@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
-import { InputError, installProject, installTree, namespaceStatus, readConfig, readMap, type ProgressEvent } from 'multiverse';
+import { InputError, installProject, installTree, namespaceStatus, ProgressDisplay, readConfig, readMap, type ProgressEvent } from 'multiverse';
 import { makeProject, makeWorkDir, nodeEval } from './support/project';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
 
@@ -85,6 +88,11 @@ test('skips up-to-date namespaces and reinstalls stale ones; namespaceStatus tel
   const again = await installProject(project);
   assert.deepEqual([again.namespaces.v1?.changed, again.namespaces.v2?.changed], [false, false]);
 
+  // A package deleted by hand makes its tree stale; reinstalling brings it back.
+  await rm(path.join(project, '.multiverse', 'v2', 'node_modules', 'fixture-esm'), { recursive: true });
+  assert.deepEqual(await namespaceStatus(project, config), { v1: 'installed', v2: 'stale' });
+  assert.equal((await installProject(project)).namespaces.v2?.changed, true);
+
   // Someone ran npm inside a tree: its hidden lockfile changed, so it is stale.
   await writeFile(path.join(project, '.multiverse', 'v1', 'node_modules', '.package-lock.json'), '{}');
   // The config changed scope only: the tree is fine but map.json no longer describes it.
@@ -127,6 +135,65 @@ test('a failed install leaves every tree and map.json untouched', async () => {
   await assert.rejects(installProject(project), /namespace "v1": No matching version found for fixture-lib@\^7\.0\.0.*Check the version spec/);
 });
 
+test('staging folders of killed installs are removed, those of running ones kept', async () => {
+  const project = await makeProject(workDir, registry.url, { 'multiverse.json': JSON.stringify({ namespaces: { a: { dependencies: { 'fixture-lib': '1.0.0' } } } }) });
+  // A pid that cannot be running (above Linux's pid_max), and this test's own, which is.
+  const abandoned = path.join(project, '.multiverse', '.a.staging-4194305-deadbeef');
+  const running = path.join(project, '.multiverse', `.a.staging-${process.pid}-cafebabe`);
+  await mkdir(path.join(abandoned, 'node_modules'), { recursive: true });
+  await mkdir(running, { recursive: true });
+  await installProject(project);
+  assert.deepEqual((await readdir(path.join(project, '.multiverse'))).sort(), ['.a.staging-' + String(process.pid) + '-cafebabe', '.store', 'a', 'map.json']);
+});
+
+test('a second install in the same project is refused while the first runs; the lock of a dead one is taken over', async () => {
+  const project = await makeProject(workDir, registry.url, { 'multiverse.json': JSON.stringify({ namespaces: { a: { dependencies: { 'fixture-lib': '1.0.0' } } } }) });
+  const lock = path.join(project, '.multiverse', '.install.lock');
+  await mkdir(path.dirname(lock), { recursive: true });
+  // The test runner's parent process stands in for another install that is still running.
+  await writeFile(lock, String(process.ppid));
+  await assert.rejects(installProject(project), /another multiverse install \(process \d+\) is running/);
+  await writeFile(lock, '4194305');
+  await installProject(project);
+  assert.deepEqual((await readdir(path.join(project, '.multiverse'))).sort(), ['.store', 'a', 'map.json'], 'the lock is released');
+});
+
+test('the auth token for the registry comes from the project .npmrc, with ${VAR} expanded from the environment', async () => {
+  // A registry that wants a bearer token, in front of the fixture registry.
+  const seen: string[] = [];
+  const guarded = createServer((req, res) => {
+    seen.push(req.headers.authorization ?? '');
+    if (req.headers.authorization !== 'Bearer s3cret') {
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
+      return;
+    }
+    fetch(new URL(req.url ?? '/', registry.url)).then(
+      async (upstream) => res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(Buffer.from(await upstream.arrayBuffer())),
+      () => res.writeHead(502).end(),
+    );
+  });
+  await new Promise<void>((resolve) => guarded.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(guarded.address() as AddressInfo).port}/`;
+  try {
+    const project = await makeProject(workDir, url, { 'multiverse.json': JSON.stringify({ namespaces: { a: { dependencies: { 'fixture-lib': '1.0.0' } } } }) });
+    await writeFile(path.join(project, '.npmrc'), `${await readFile(path.join(project, '.npmrc'), 'utf8')}//127.0.0.1:${new URL(url).port}/:_authToken=\${TEST_REGISTRY_TOKEN}\n`);
+    process.env.TEST_REGISTRY_TOKEN = 'wrong';
+    await assert.rejects(installProject(project), (error: Error) => {
+      assert.equal((error as InputError).code, 'EREGISTRYAUTH');
+      assert.match(error.message, /namespace "a": the registry refused access \(E401\).*Check the auth token for http:\/\/127\.0\.0\.1:\d+\/ in your \.npmrc/);
+      return true;
+    });
+    process.env.TEST_REGISTRY_TOKEN = 's3cret';
+    await installProject(project);
+    assert.equal((await readMap(project))?.namespaces.a?.packages['fixture-lib'], '1.0.0');
+    assert.ok(seen.includes('Bearer s3cret') && seen.includes('Bearer wrong'));
+  } finally {
+    delete process.env.TEST_REGISTRY_TOKEN;
+    guarded.closeAllConnections();
+    await new Promise((resolve) => guarded.close(resolve));
+  }
+});
+
 test('an unreachable registry is a clear input error', async () => {
   const closed = await startFixtureRegistry();
   await closed.close();
@@ -167,4 +234,50 @@ test('installTree refuses to replace a folder it did not make, and reports unkno
   await assert.rejects(installProject(project, { namespaces: ['v3'] }), /declares no namespace "v3"; declared: "v1", "v2"/);
   await rm(path.join(project, 'multiverse.json'));
   await assert.rejects(installProject(project), /multiverse\.json does not exist.*multiverse isolate/);
+});
+
+test('a local file: dependency is copied into the tree and a change to its files makes the tree stale', async () => {
+  const project = await makeProject(workDir, registry.url, {
+    'plugins/local-plugin/package.json': JSON.stringify({ name: 'local-plugin', version: '1.0.0', main: 'index.js', dependencies: { 'fixture-lib': '^2.0.0' } }),
+    'plugins/local-plugin/index.js': 'module.exports = "first " + require("fixture-lib").version;\n',
+    'multiverse.json': JSON.stringify({ namespaces: { local: { dependencies: { 'local-plugin': 'file:plugins/local-plugin' } } } }),
+  });
+  await installProject(project);
+  const installed = path.join(project, '.multiverse', 'local', 'node_modules', 'local-plugin');
+  assert.ok((await lstat(installed)).isDirectory(), 'a copy, not a symlink back into the project');
+  const tree = path.join(project, '.multiverse', 'local');
+  assert.equal(await nodeEval(tree, 'console.log(require("local-plugin"))'), 'first 2.0.0');
+
+  await writeFile(path.join(project, 'plugins', 'local-plugin', 'index.js'), 'module.exports = "second";\n');
+  const config = await readConfig(project);
+  assert.ok(config);
+  assert.deepEqual(await namespaceStatus(project, config), { local: 'stale' });
+  assert.equal((await installProject(project)).namespaces.local?.changed, true);
+  assert.equal(await nodeEval(tree, 'console.log(require("local-plugin"))'), 'second');
+});
+
+test('progress: bars redrawn in place on a TTY, one line per phase change elsewhere', () => {
+  const capture = (isTTY: boolean): string => {
+    let out = '';
+    const stream = Object.assign(new PassThrough(), { isTTY });
+    stream.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const display = new ProgressDisplay(stream);
+    const a = display.listener('alpha');
+    const b = display.listener('b');
+    a({ phase: 'resolving', done: 0, total: 0 });
+    b({ phase: 'up-to-date', done: 0, total: 0, message: 'up to date' });
+    a({ phase: 'installing', done: 0, total: 4 });
+    a({ phase: 'installing', done: 2, total: 4 });
+    a({ phase: 'done', done: 4, total: 4, message: 'installed 9 files' });
+    display.finish();
+    stream.end();
+    return out;
+  };
+  const plain = capture(false);
+  assert.equal(plain, 'alpha: resolving\nalpha: installing 4 packages\nalpha: installed 9 files\n');
+  const tty = capture(true);
+  const row = (label: string, bar: string, text: string): string => `\u001b[2K${label}  [${bar}]  ${text}\n`;
+  assert.ok(tty.startsWith(row('alpha', '-'.repeat(24), 'resolving')), tty);
+  assert.ok(tty.includes('\u001b[2A'), 'moves up over both rows to redraw them');
+  assert.ok(tty.endsWith(row('alpha', '#'.repeat(24), 'installed 9 files') + row('b    ', '#'.repeat(24), 'up to date')), tty);
 });

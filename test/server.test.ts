@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
-import type { InitializeResult } from 'vscode-languageserver';
+import type { Hover, InitializeResult, Location, MarkupContent } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { protocol } from './support/lsp';
+import { StdioClient } from './support/lsp-client';
 import { repoRoot } from './support/paths';
+import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
+import { installWith, tempDir, writeFiles } from './support/workspace';
 
 test('dist/server.js speaks LSP over stdio and names itself', async () => {
   const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -21,5 +27,77 @@ test('dist/server.js speaks LSP over stdio and names itself', async () => {
   } finally {
     connection.dispose();
     child.kill();
+  }
+});
+
+let registry: FixtureRegistry;
+before(async () => {
+  registry = await startFixtureRegistry();
+});
+after(() => registry.close());
+
+function at(text: string, needle: string): { line: number; character: number } {
+  return TextDocument.create('file:///x', 'javascript', 1, text).positionAt(text.indexOf(needle) + 1);
+}
+
+test('over stdio: conflict diagnostics, hover, definition and the multiverse/* requests on a fixture workspace', async () => {
+  const dir = await tempDir('stdio');
+  await writeFiles(dir, {
+    'package.json': '{\n  "name": "app",\n  "version": "1.0.0",\n  "dependencies": {\n    "fixture-lib": "^2.0.0",\n    "fixture-peer": "^1.0.0"\n  }\n}\n',
+  });
+  await installWith(dir, registry.url, { force: true });
+  const folder = URI.file(dir).toString();
+  const client = new StdioClient();
+  try {
+    const init = await client.initialize(folder);
+    assert.equal(init.capabilities.hoverProvider, true);
+    const pkgUri = URI.file(path.join(dir, 'package.json')).toString();
+    const diagnostics = await client.diagnosticsFor(pkgUri, (d) => d.length > 0);
+    assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]).sort(), [['peer', 4], ['peer', 5]]);
+
+    const source = "const lib = require('fixture-lib');\nimport('fixture-peer');\n";
+    const uri = URI.file(path.join(dir, 'main.cjs')).toString();
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text: source } });
+    const hover = await client.connection.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: at(source, "'fixture-lib'") });
+    assert.match((hover?.contents as MarkupContent | undefined)?.value ?? '', /^main tree · \*\*fixture-lib@2\.0\.0\*\*/);
+    const definition = await client.connection.sendRequest<Location | null>('textDocument/definition', { textDocument: { uri }, position: at(source, "'fixture-lib'") });
+    assert.equal(definition?.uri, URI.file(path.join(dir, 'node_modules', 'fixture-lib', 'lib', 'main.js')).toString());
+
+    const resolved = await client.connection.sendRequest(protocol.ResolveRequest, { textDocument: { uri }, position: at(source, "'fixture-peer'") });
+    assert.equal(resolved?.packageName, 'fixture-peer');
+    const tree = await client.connection.sendRequest(protocol.TreeRequest, { folder });
+    assert.deepEqual(tree.items.map((i) => i.name), ['fixture-lib', 'fixture-peer']);
+    const conflicts = await client.connection.sendRequest(protocol.ConflictsRequest, {});
+    assert.deepEqual(conflicts.folders[0]?.conflicts.map((c) => `${c.kind}:${c.package}:${c.locations.length}`), ['peer:fixture-lib:2']);
+    const namespaces = await client.connection.sendRequest(protocol.NamespacesRequest, {});
+    assert.deepEqual(namespaces.folders[0]?.namespaces, []);
+    assert.equal(await client.close(), 0);
+  } finally {
+    client.kill();
+  }
+});
+
+test('over stdio on a real tree from the npm registry: express, and a ghost import of its hoisted debug', async () => {
+  const dir = await tempDir('stdio-real');
+  await writeFiles(dir, { 'package.json': { name: 'real', version: '1.0.0', dependencies: { express: '4.21.2' } } });
+  await installWith(dir, 'https://registry.npmjs.org/');
+  const source = "const express = require('express');\nconst debug = require('debug');\n";
+  await writeFiles(dir, { 'server.js': source });
+  const client = new StdioClient();
+  try {
+    await client.initialize(URI.file(dir).toString());
+    const uri = URI.file(path.join(dir, 'server.js')).toString();
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text: source } });
+    const hover = await client.connection.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: at(source, "'express'") });
+    assert.match((hover?.contents as MarkupContent | undefined)?.value ?? '', /^main tree · \*\*express@4\.21\.2\*\* · commonjs/);
+    const ghost = await client.diagnosticsFor(uri, (d) => d.length > 0);
+    assert.deepEqual(ghost.map((d) => [d.code, d.range.start.line]), [['ghost', 1]]);
+    assert.match(ghost[0]?.message ?? '', /It resolves to debug@2\.6\.9/);
+    const tree = await client.connection.sendRequest(protocol.TreeRequest, { folder: URI.file(dir).toString() });
+    assert.deepEqual(tree.items.map((i) => `${i.name}@${i.version}`), ['express@4.21.2']);
+    assert.ok((tree.items[0]?.childCount ?? 0) > 25, 'express has its real dependencies');
+    assert.equal(await client.close(), 0);
+  } finally {
+    client.kill();
   }
 });

@@ -1,21 +1,453 @@
-import type { Connection, InitializeParams, InitializeResult } from 'vscode-languageserver';
+import * as path from 'node:path';
+import { childrenOf, nodeAt } from 'multiverse';
+import {
+  CodeActionKind,
+  ResponseError,
+  ErrorCodes,
+  TextDocumentSyncKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Connection,
+  type DefinitionParams,
+  type DidChangeConfigurationParams,
+  type DidChangeTextDocumentParams,
+  type DidChangeWatchedFilesParams,
+  type DidCloseTextDocumentParams,
+  type DidOpenTextDocumentParams,
+  type DidSaveTextDocumentParams,
+  type ExecuteCommandParams,
+  type Hover,
+  type HoverParams,
+  type InitializeParams,
+  type InitializeResult,
+  type Location,
+  type WorkspaceFoldersChangeEvent,
+} from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { codeActions } from './code-actions';
+import { diagnosticsFor } from './diagnostics';
+import { DocumentStore } from './documents';
+import { connectionHost, type ServerHost } from './host';
+import { findImports, importAt, isSourceFile } from './imports';
+import { runInstall } from './install-command';
+import { JsonLocator } from './json-locations';
+import { isInside, Project } from './project';
+import {
+  Commands,
+  ConflictsRequest,
+  NamespacesRequest,
+  ResolveRequest,
+  TreeRequest,
+  type ConflictItem,
+  type ConflictsParams,
+  type ConflictsResult,
+  type InstallArguments,
+  type NamespacesParams,
+  type NamespacesResult,
+  type ResolveParams,
+  type ResolveResult,
+  type TreeParams,
+  type TreeResult,
+} from './protocol';
+import { describeImport, hoverMarkdown } from './resolve-info';
 import { version } from './version';
 
+/** Files whose changes alter a dependency graph. node_modules is watched through npm's hidden lockfile, which every install rewrites, instead of every file under it. */
+export const WATCHED_GLOBS = ['**/package.json', '**/package-lock.json', '**/npm-shrinkwrap.json', '**/multiverse.json', '**/node_modules/.package-lock.json', '**/.multiverse/map.json'];
+
+/** Quiet period after a file event before re-analysing: a save or an install fires bursts. */
+const ANALYSIS_DELAY_MS = 50;
+/** Quiet period after typing before a document's diagnostics are recomputed. */
+const TYPING_DELAY_MS = 100;
+
 /**
- * Owns the server's lifecycle. Handlers are methods of this class; only `listen` touches the
- * connection, so the handlers can be driven in-process by tests.
+ * The Multiverse language server. Handlers are methods; only `listen` touches the connection, so
+ * tests call the handlers in-process with a recording {@link ServerHost}.
  */
 export class MultiverseServer {
-  constructor(private readonly connection: Connection) {}
+  private readonly documents = new DocumentStore();
+  private readonly locator = new JsonLocator();
+  private readonly projects = new Map<string, Project>();
+  /** URIs each project last published diagnostics for, so stale ones are cleared. */
+  private readonly published = new Map<Project, Set<string>>();
+  private readonly typingTimers = new Map<string, NodeJS.Timeout>();
+  /** Diagnostics being published after an analysis (they read manifests from disk). */
+  private readonly publishing = new Set<Promise<void>>();
+  private singletons: string[] = [];
 
-  listen(): void {
-    this.connection.onInitialize((params) => this.initialize(params));
-    this.connection.listen();
+  constructor(private host: ServerHost) {}
+
+  listen(connection: Connection): void {
+    const capabilities = { dynamicWatchers: false, workDoneProgress: false, workspaceFolders: false };
+    this.host = connectionHost(connection, () => capabilities);
+    connection.onInitialize((params) => {
+      capabilities.dynamicWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+      capabilities.workDoneProgress = params.capabilities.window?.workDoneProgress === true;
+      capabilities.workspaceFolders = params.capabilities.workspace?.workspaceFolders === true;
+      return this.initialize(params);
+    });
+    connection.onInitialized(() => {
+      // Folder events can only be subscribed to once `initialize` has returned, per the protocol.
+      if (capabilities.workspaceFolders) connection.workspace.onDidChangeWorkspaceFolders((e) => this.didChangeWorkspaceFolders(e));
+      void this.initialized();
+    });
+    connection.onShutdown(() => this.shutdown());
+    connection.onDidOpenTextDocument((p) => this.didOpen(p));
+    connection.onDidChangeTextDocument((p) => this.didChange(p));
+    connection.onDidCloseTextDocument((p) => this.didClose(p));
+    connection.onDidSaveTextDocument((p) => this.didSave(p));
+    connection.onDidChangeWatchedFiles((p) => this.didChangeWatchedFiles(p));
+    connection.onDidChangeConfiguration((p) => this.didChangeConfiguration(p));
+    connection.onHover((p) => this.hover(p));
+    connection.onDefinition((p) => this.definition(p));
+    connection.onCodeAction((p) => this.codeAction(p));
+    connection.onExecuteCommand((p) => this.executeCommand(p));
+    connection.onRequest(NamespacesRequest, (p) => this.namespaces(p));
+    connection.onRequest(TreeRequest, (p) => this.tree(p));
+    connection.onRequest(ConflictsRequest, (p) => this.conflicts(p));
+    connection.onRequest(ResolveRequest, (p) => this.resolve(p));
+    connection.listen();
   }
 
   initialize(params: InitializeParams): InitializeResult {
-    const folders = params.workspaceFolders?.length ?? 0;
-    this.connection.console.info(`Multiverse server ${version} starting with ${folders} workspace folder(s)`);
-    return { capabilities: {}, serverInfo: { name: 'multiverse', version } };
+    const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(URI.parse(params.rootUri).fsPath) }] : []);
+    for (const folder of folders) this.addFolder(folder.uri);
+    this.singletons = singletonsFrom(params.initializationOptions);
+    this.host.log(`Multiverse server ${version} starting with ${folders.length} workspace folder(s)`);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        hoverProvider: true,
+        definitionProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorExtract, CodeActionKind.RefactorRewrite, CodeActionKind.Source] },
+        executeCommandProvider: { commands: [Commands.installNamespaces] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'multiverse', version },
+    };
   }
+
+  async initialized(): Promise<void> {
+    for (const project of this.projects.values()) project.schedule(0);
+    try {
+      await this.host.watchFiles(WATCHED_GLOBS);
+    } catch (error) {
+      this.host.log(`Could not register file watchers (${errorMessage(error)}); the analysis refreshes on save only.`);
+    }
+  }
+
+  shutdown(): void {
+    for (const project of this.projects.values()) project.dispose();
+    for (const timer of this.typingTimers.values()) clearTimeout(timer);
+    this.typingTimers.clear();
+  }
+
+  /** Resolves when every folder's analysis reflects the latest change (for tests and benchmarks). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.projects.values()].map((p) => p.settled()));
+    await Promise.all(this.publishing);
+  }
+
+  didChangeWorkspaceFolders(event: WorkspaceFoldersChangeEvent): void {
+    for (const removed of event.removed) {
+      const project = this.projects.get(removed.uri);
+      if (!project) continue;
+      project.dispose();
+      this.projects.delete(removed.uri);
+      for (const uri of this.published.get(project) ?? []) this.host.publishDiagnostics(uri, []);
+      this.published.delete(project);
+    }
+    for (const added of event.added) this.addFolder(added.uri).schedule(0);
+  }
+
+  didChangeConfiguration(params: DidChangeConfigurationParams): void {
+    const settings = (params.settings as { multiverse?: unknown } | null)?.multiverse;
+    this.singletons = singletonsFrom(settings);
+    for (const project of this.projects.values()) project.schedule(ANALYSIS_DELAY_MS);
+  }
+
+  didOpen(params: DidOpenTextDocumentParams): void {
+    const document = this.documents.didOpen(params);
+    void this.publishDocument(document);
+  }
+
+  didChange(params: DidChangeTextDocumentParams): void {
+    const document = this.documents.didChange(params);
+    if (!document) return;
+    clearTimeout(this.typingTimers.get(document.uri));
+    this.typingTimers.set(
+      document.uri,
+      setTimeout(() => {
+        this.typingTimers.delete(document.uri);
+        const latest = this.documents.get(document.uri);
+        if (latest) void this.publishDocument(latest);
+      }, TYPING_DELAY_MS),
+    );
+  }
+
+  didClose(params: DidCloseTextDocumentParams): void {
+    const { uri } = params.textDocument;
+    this.documents.didClose(uri);
+    clearTimeout(this.typingTimers.get(uri));
+    this.typingTimers.delete(uri);
+    // Manifest diagnostics stay (they describe the project); a closed source file's go away.
+    if (isSourceFile(URI.parse(uri).fsPath)) this.host.publishDiagnostics(uri, []);
+  }
+
+  didSave(params: DidSaveTextDocumentParams): void {
+    this.fileChanged(params.textDocument.uri);
+  }
+
+  didChangeWatchedFiles(params: DidChangeWatchedFilesParams): void {
+    for (const change of params.changes) this.fileChanged(change.uri);
+  }
+
+  async hover(params: HoverParams): Promise<Hover | null> {
+    const found = await this.importAtPosition(params.textDocument.uri, params.position);
+    if (!found) return null;
+    const { project, document, site, file } = found;
+    const range = { start: document.positionAt(site.start), end: document.positionAt(site.end) };
+    const index = project.index;
+    if (!index) return null;
+    try {
+      return { contents: hoverMarkdown(describeImport(index, file, site.specifier, site.conditions), project.dir), range };
+    } catch (error) {
+      return { contents: { kind: 'markdown', value: `**Cannot resolve** \`${site.specifier}\`: ${errorMessage(error)}` }, range };
+    }
+  }
+
+  async definition(params: DefinitionParams): Promise<Location | null> {
+    const found = await this.importAtPosition(params.textDocument.uri, params.position);
+    const index = found?.project.index;
+    if (!found || !index) return null;
+    try {
+      const result = describeImport(index, found.file, found.site.specifier, found.site.conditions);
+      return result.builtin ? null : { uri: result.uri, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+    } catch {
+      return null;
+    }
+  }
+
+  async codeAction(params: CodeActionParams): Promise<CodeAction[]> {
+    const document = this.documents.get(params.textDocument.uri);
+    const project = this.projectFor(params.textDocument.uri);
+    if (!document || !project) return [];
+    if (!project.index) await project.settled();
+    return codeActions(params, document, project, this.documents, this.locator);
+  }
+
+  async executeCommand(params: ExecuteCommandParams): Promise<string> {
+    if (params.command !== Commands.installNamespaces) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
+    const args = params.arguments?.[0] as InstallArguments | undefined;
+    const project = args && typeof args.folder === 'string' ? this.projects.get(args.folder) : undefined;
+    if (!args || !project) throw new ResponseError(ErrorCodes.InvalidParams, `${Commands.installNamespaces} expects [{ folder }] naming an open workspace folder, got ${JSON.stringify(params.arguments)}`);
+    const progress = await this.host.progress('Installing namespaces');
+    try {
+      const summary = await runInstall(project.dir, args, progress);
+      this.host.log(summary);
+      return summary;
+    } catch (error) {
+      const message = `Installing namespaces in ${project.dir} failed: ${errorMessage(error)}`;
+      this.host.showError(message);
+      throw new ResponseError(ErrorCodes.InternalError, message);
+    } finally {
+      progress.done();
+      project.schedule(0);
+    }
+  }
+
+  async namespaces(params: NamespacesParams): Promise<NamespacesResult> {
+    const folders = [];
+    for (const project of await this.selectProjects(params.folder)) {
+      const index = project.index;
+      if (!index) continue;
+      const { analysis } = index;
+      folders.push({
+        folder: project.uri,
+        config: analysis.configFile ? URI.file(analysis.configFile).toString() : null,
+        mainPackageCount: analysis.main.nodes.length - 1,
+        namespaces: analysis.namespaceSummaries.map((ns) => ({
+          name: ns.name,
+          state: ns.state,
+          root: URI.file(ns.root).toString(),
+          dependencies: ns.dependencies,
+          shared: ns.shared,
+          scope: ns.scope,
+          packageCount: Math.max(0, (index.graphOf(ns.name)?.nodes.length ?? 1) - 1),
+        })),
+      });
+    }
+    return { folders };
+  }
+
+  async tree(params: TreeParams): Promise<TreeResult> {
+    const [project] = await this.selectProjects(params.folder);
+    const index = project?.index;
+    if (!project || !index) throw new ResponseError(ErrorCodes.InvalidParams, `no analysed workspace folder ${params.folder}`);
+    const graph = index.graphOf(params.namespace ?? null);
+    if (!graph) throw new ResponseError(ErrorCodes.InvalidParams, `no installed namespace "${params.namespace ?? ''}" in ${project.dir}`);
+    const parent = params.parent ?? 0;
+    if (!Number.isInteger(parent) || parent < 0 || parent >= graph.nodes.length) throw new ResponseError(ErrorCodes.InvalidParams, `no package ${parent} in this tree (generation ${index.generation}); refresh the view`);
+    const offset = Math.max(0, params.offset ?? 0);
+    const limit = Math.min(1000, Math.max(1, params.limit ?? 200));
+    const all = childrenOf(graph, parent);
+    const items = all.slice(offset, offset + limit).map((entry) => ({
+      id: entry.node,
+      name: entry.name,
+      version: entry.version,
+      spec: entry.spec,
+      type: entry.type,
+      problem: entry.problem,
+      uri: entry.node === null ? null : URI.file(nodeAt(graph, entry.node).path).toString(),
+      childCount: entry.childCount,
+    }));
+    return { items, total: all.length, nextOffset: offset + limit < all.length ? offset + limit : null, generation: index.generation };
+  }
+
+  async conflicts(params: ConflictsParams): Promise<ConflictsResult> {
+    const folders = [];
+    for (const project of await this.selectProjects(params.folder)) {
+      const index = project.index;
+      if (!index) continue;
+      const conflicts: ConflictItem[] = [];
+      for (const conflict of index.analysis.conflicts) {
+        const locations = [];
+        for (const anchor of conflict.anchors) {
+          const uri = URI.file(anchor.file).toString();
+          const document = await this.documents.read(uri);
+          const range = document && this.locator.rangeOf(document, anchor.jsonPath);
+          if (range) locations.push({ uri, range });
+        }
+        conflicts.push({
+          kind: conflict.kind,
+          severity: conflict.severity,
+          package: conflict.package,
+          namespace: conflict.namespace,
+          versions: conflict.versions,
+          dependents: conflict.dependents.map((d) => ({ name: d.name, version: d.version, spec: d.spec, type: d.type })),
+          message: conflict.message,
+          locations,
+        });
+      }
+      folders.push({ folder: project.uri, conflicts });
+    }
+    return { folders };
+  }
+
+  async resolve(params: ResolveParams): Promise<ResolveResult | null> {
+    if ('specifier' in params) {
+      const project = this.projectFor(params.uri);
+      if (!project) return null;
+      if (!project.index) await project.settled();
+      const file = URI.parse(params.uri).fsPath;
+      const conditions = /\.c[jt]s$/.test(file) ? 'require' : 'import';
+      if (!project.index) return null;
+      try {
+        return describeImport(project.index, file, params.specifier, conditions);
+      } catch (error) {
+        throw new ResponseError(ErrorCodes.InvalidParams, errorMessage(error));
+      }
+    }
+    const found = await this.importAtPosition(params.textDocument.uri, params.position);
+    if (!found?.project.index) return null;
+    try {
+      return describeImport(found.project.index, found.file, found.site.specifier, found.site.conditions);
+    } catch (error) {
+      throw new ResponseError(ErrorCodes.InvalidParams, errorMessage(error));
+    }
+  }
+
+  private addFolder(uri: string): Project {
+    const existing = this.projects.get(uri);
+    if (existing) return existing;
+    const onChanged = (changed: Project): void => {
+      const done = this.publishProject(changed)
+        .catch((error: unknown) => this.host.log(`Publishing diagnostics for ${changed.dir} failed: ${errorMessage(error)}`))
+        .finally(() => this.publishing.delete(done));
+      this.publishing.add(done);
+    };
+    const project = new Project(URI.parse(uri).fsPath, uri, { onChanged, log: (m) => this.host.log(m) }, () => ({ singletons: this.singletons }));
+    this.projects.set(uri, project);
+    return project;
+  }
+
+  private projectFor(uri: string): Project | undefined {
+    const file = URI.parse(uri).fsPath;
+    let best: Project | undefined;
+    for (const project of this.projects.values()) {
+      if (isInside(file, project.dir) && (!best || project.dir.length > best.dir.length)) best = project;
+    }
+    return best;
+  }
+
+  private async selectProjects(folder: string | undefined): Promise<Project[]> {
+    const selected = folder === undefined ? [...this.projects.values()] : [this.projects.get(folder)].filter((p): p is Project => p !== undefined);
+    // The first request after start-up waits for the first analysis instead of answering empty.
+    await Promise.all(selected.filter((p) => !p.index).map((p) => p.settled()));
+    return selected;
+  }
+
+  private fileChanged(uri: string): void {
+    const file = URI.parse(uri).fsPath;
+    const name = path.basename(file);
+    const relevant = name === 'package.json' || name === 'package-lock.json' || name === 'npm-shrinkwrap.json' || name === 'multiverse.json' || name === '.package-lock.json' || name === 'map.json';
+    if (!relevant) return;
+    for (const project of this.projects.values()) if (isInside(file, project.dir)) project.schedule(ANALYSIS_DELAY_MS);
+  }
+
+  private async importAtPosition(uri: string, position: { line: number; character: number }): Promise<{ project: Project; document: TextDocument; file: string; site: ReturnType<typeof findImports>[number] } | undefined> {
+    const document = this.documents.get(uri);
+    const file = URI.parse(uri).fsPath;
+    if (!document || !isSourceFile(file)) return undefined;
+    const project = this.projectFor(uri);
+    if (!project) return undefined;
+    if (!project.index) await project.settled();
+    const site = importAt(this.importsOf(document, file), document.offsetAt(position));
+    return site ? { project, document, file, site } : undefined;
+  }
+
+  private readonly importCache = new WeakMap<TextDocument, ReturnType<typeof findImports>>();
+
+  /** Imports of a document version, parsed once: hovers and diagnostics on one version share the parse. */
+  private importsOf(document: TextDocument, file: string): ReturnType<typeof findImports> {
+    let sites = this.importCache.get(document);
+    if (!sites) {
+      sites = findImports(file, document.getText());
+      this.importCache.set(document, sites);
+    }
+    return sites;
+  }
+
+  private async publishDocument(document: TextDocument): Promise<void> {
+    const project = this.projectFor(document.uri);
+    if (!project?.index && !project?.problem) return;
+    this.host.publishDiagnostics(document.uri, diagnosticsFor(document, project, this.locator));
+  }
+
+  /** Publishes diagnostics for every manifest with findings and every open document of the project, and clears the rest. */
+  private async publishProject(project: Project): Promise<void> {
+    if (!this.projects.has(project.uri)) return;
+    const uris = new Set<string>();
+    for (const conflict of project.index?.analysis.conflicts ?? []) for (const anchor of conflict.anchors) uris.add(URI.file(anchor.file).toString());
+    if (project.problem) uris.add(URI.file(project.problem.file).toString());
+    if (project.index) uris.add(URI.file(path.join(project.dir, 'package.json')).toString());
+    for (const document of this.documents.all()) if (this.projectFor(document.uri) === project) uris.add(document.uri);
+    for (const uri of this.published.get(project) ?? []) if (!uris.has(uri)) this.host.publishDiagnostics(uri, []);
+    this.published.set(project, uris);
+    for (const uri of uris) {
+      const document = await this.documents.read(uri);
+      this.host.publishDiagnostics(uri, document ? diagnosticsFor(document, project, this.locator) : []);
+    }
+    if (project.index) this.host.analysisChanged(project.uri, project.index.generation, project.index.analysis.conflicts.length);
+  }
+}
+
+function singletonsFrom(settings: unknown): string[] {
+  const list = (settings as { singletons?: unknown } | null | undefined)?.singletons;
+  return Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string') : [];
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -16,5 +16,7 @@ export interface Command {
   summary: string;
   /** Full `--help` text of the command. */
   help: string;
+  /** Arguments after the first one belong to something else (a script): `--help` there is not ours. */
+  passThrough?: boolean;
   run(args: string[], io: CliIO): Promise<number>;
 }

@@ -38,7 +38,8 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     io.stderr.write(`multiverse: unknown command ${JSON.stringify(name)}. Run "multiverse --help" for the list.\n`);
     return EXIT_USAGE;
   }
-  if (rest.includes('-h') || rest.includes('--help')) {
+  const ours = command.passThrough === true ? rest.slice(0, 1) : rest;
+  if (ours.includes('-h') || ours.includes('--help')) {
     io.stdout.write(command.help);
     return EXIT_OK;
   }

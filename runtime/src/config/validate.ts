@@ -204,7 +204,7 @@ function checkAmbiguity(root: Node, config: ProjectConfig, problems: Problems): 
         globOwners.set(glob, ns);
       }
     }
-    const reason = unscoped.length > 1 ? `namespaces ${unscoped.map((n) => `"${n}"`).join(' and ')} both declare it without a "scope"` : clash;
+    const reason = unscoped.length > 1 ? `namespaces ${listNames(unscoped)} ${unscoped.length === 2 ? 'both' : 'all'} declare it without a "scope"` : clash;
     if (reason === undefined) continue;
     const last = namespaces[namespaces.length - 1] ?? '';
     const jsonPath = ['namespaces', last, 'dependencies', pkg];
@@ -237,6 +237,11 @@ function findKey(root: Node, jsonPath: string[]): Node | undefined {
     node = property?.children?.[1];
   }
   return keyNode;
+}
+
+function listNames(names: string[]): string {
+  const quoted = names.map((n) => `"${n}"`);
+  return quoted.length <= 2 ? quoted.join(' and ') : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
 }
 
 function unknownKey(key: string, known: string[], where: string): string {

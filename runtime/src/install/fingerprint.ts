@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import npa from 'npm-package-arg';
 
 /** File in each installed tree recording what it was installed from. */
 export const STAMP_FILE = '.multiverse-tree.json';
@@ -19,15 +20,41 @@ interface Stamp {
 
 /**
  * The hash of everything that decides what a tree contains: its dependencies, the registries that
- * resolve them, and the platform (optional and native dependencies differ per platform).
+ * resolve them, the platform (optional and native dependencies differ per platform), and the
+ * files of local `file:` dependencies, whose spec stays the same while their content changes.
  */
-export function inputsHash(dependencies: Record<string, string>, registryOptions: Record<string, unknown>): string {
+export async function inputsHash(dependencies: Record<string, string>, registryOptions: Record<string, unknown>, projectDir: string): Promise<string> {
   const registries = Object.entries(registryOptions)
     .filter(([key]) => key === 'registry' || key.endsWith(':registry'))
     .sort(([a], [b]) => a.localeCompare(b));
   const sortedDeps = Object.entries(dependencies).sort(([a], [b]) => a.localeCompare(b));
+  const local: string[] = [];
+  for (const [name, spec] of sortedDeps) {
+    const parsed = npa.resolve(name, spec, projectDir);
+    if ((parsed.type === 'directory' || parsed.type === 'file') && parsed.fetchSpec) local.push(name, await localDigest(parsed.fetchSpec));
+  }
   const node = process.versions.node.split('.')[0];
-  return sha256(JSON.stringify({ FORMAT, sortedDeps, registries, platform: process.platform, arch: process.arch, node }));
+  return sha256(JSON.stringify({ FORMAT, sortedDeps, registries, local, platform: process.platform, arch: process.arch, node }));
+}
+
+/** Size and modification time of every file of a local dependency (its node_modules aside): cheap, and changes on any edit. */
+async function localDigest(target: string): Promise<string> {
+  const info = await stat(target).catch(() => undefined);
+  if (info === undefined) return 'missing';
+  if (!info.isDirectory()) return `${info.size}:${info.mtimeMs}`;
+  const files: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory() && entry.name !== 'node_modules' && entry.name !== '.git') await walk(file);
+      else if (entry.isFile()) {
+        const { size, mtimeMs } = await stat(file);
+        files.push(`${path.relative(target, file)}:${size}:${mtimeMs}`);
+      }
+    }
+  };
+  await walk(target);
+  return sha256(files.sort().join('\n'));
 }
 
 /** Records in `dir` that it holds a complete tree installed from `inputs`. */
@@ -42,7 +69,24 @@ export async function treeState(dir: string, inputs: string): Promise<'installed
   if (stamp === undefined) return 'missing';
   if (stamp.format !== FORMAT || stamp.inputs !== inputs) return 'stale';
   const now = await watchedHashes(dir);
-  return WATCHED.every((f) => now[f] === stamp.files[f]) ? 'installed' : 'stale';
+  if (!WATCHED.every((f) => now[f] === stamp.files[f])) return 'stale';
+  return (await everyPackagePresent(dir)) ? 'installed' : 'stale';
+}
+
+/**
+ * Whether every package folder the lockfile lists still has its package.json: catches a package
+ * deleted by hand (or by a tool cleaning node_modules folders) at one stat per package.
+ */
+async function everyPackagePresent(dir: string): Promise<boolean> {
+  let lock: { packages?: Record<string, { link?: boolean }> };
+  try {
+    lock = JSON.parse(await readFile(path.join(dir, 'package-lock.json'), 'utf8')) as typeof lock;
+  } catch {
+    return false;
+  }
+  const folders = Object.entries(lock.packages ?? {}).filter(([location, entry]) => location !== '' && entry.link !== true);
+  const present = await Promise.all(folders.map(([location]) => stat(path.join(dir, location, 'package.json')).then(() => true, () => false)));
+  return present.every(Boolean);
 }
 
 /** Whether `dir` holds a tree this installer made (so replacing or deleting it loses nothing of the user's). */

@@ -31,6 +31,7 @@ const KNOWN: Record<string, [option: string, kind: 'string' | 'boolean' | 'numbe
   'strict-peer-deps': ['strictPeerDeps', 'boolean'],
   'engine-strict': ['engineStrict', 'boolean'],
   'ignore-scripts': ['ignoreScripts', 'boolean'],
+  'install-links': ['installLinks', 'boolean'],
   'omit-lockfile-registry-resolved': ['omitLockfileRegistryResolved', 'boolean'],
   'replace-registry-host': ['replaceRegistryHost', 'string'],
   'script-shell': ['scriptShell', 'string'],

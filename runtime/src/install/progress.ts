@@ -66,7 +66,9 @@ export class ProgressDisplay {
 }
 
 function bar(event: ProgressEvent): string {
-  const ratio = event.phase === 'done' || event.phase === 'up-to-date' ? 1 : event.total > 0 ? Math.min(1, event.done / event.total) : 0;
+  // Linking comes after every package is in place, so its bar is full too.
+  const complete = event.phase === 'done' || event.phase === 'up-to-date' || event.phase === 'linking';
+  const ratio = complete ? 1 : event.total > 0 ? Math.min(1, event.done / event.total) : 0;
   const filled = Math.round(ratio * BAR_WIDTH);
   return `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
 }

@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { InputError } from '../errors';
+import { isProcessAlive } from './process-alive';
 
 /**
  * Holds `.multiverse/.install.lock` while `fn` runs, so two installs in one project (a terminal and
@@ -20,7 +21,7 @@ export async function withProjectLock<T>(projectDir: string, fn: () => Promise<T
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
       const owner = Number(await readFile(file, 'utf8').catch(() => ''));
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isProcessAlive(owner)) {
         throw new InputError('ELOCKED', `another multiverse install (process ${owner}) is running in ${projectDir}; wait for it to finish. If it is gone, delete ${file}.`);
       }
       await rm(file, { force: true });
@@ -30,14 +31,5 @@ export async function withProjectLock<T>(projectDir: string, fn: () => Promise<T
     return await fn();
   } finally {
     await rm(file, { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -47,7 +47,7 @@ export async function installProject(projectDir: string, options: InstallProject
     throw new InputError('ENOCONFIG', `${path.join(root, CONFIG_FILE)} does not exist, so there are no namespaces to install. Create it, or run "multiverse isolate <package>" to move a dependency into a namespace.`);
   }
   const declared = Object.keys(config.namespaces);
-  const selected = options.namespaces && options.namespaces.length > 0 ? options.namespaces : declared;
+  const selected = options.namespaces && options.namespaces.length > 0 ? [...new Set(options.namespaces)] : declared;
   const unknown = selected.filter((n) => !(n in config.namespaces));
   if (unknown.length > 0) {
     throw new InputError('ENONAMESPACE', `${config.file} declares no namespace ${unknown.map((n) => `"${n}"`).join(', ')}; declared: ${declared.map((n) => `"${n}"`).join(', ') || 'none'}.`);
@@ -102,7 +102,7 @@ export async function namespaceStatus(projectDir: string, config: ProjectConfig)
   const map = await readMap(root);
   const status: Record<string, NamespaceState> = {};
   for (const [name, ns] of Object.entries(config.namespaces)) {
-    const state = await treeState(namespaceDir(root, name), inputsHash(ns.dependencies, npmConfig.options));
+    const state = await treeState(namespaceDir(root, name), await inputsHash(ns.dependencies, npmConfig.options, root));
     const entry = map?.namespaces[name];
     const mapped = entry !== undefined && sameList(entry.shared, ns.shared) && sameList(entry.scope, ns.scope);
     status[name] = state === 'installed' && !mapped ? 'stale' : state;

@@ -50,7 +50,9 @@ export async function linkIntoStore(treeDir: string, storeDir: string): Promise<
 async function storeFile(file: string, storeDir: string, result: StoreResult): Promise<void> {
   const info = await stat(file);
   const key = `${await sha256(file)}${info.mode & 0o111 ? '-x' : ''}`;
-  const entry = path.join(storeDir, key.slice(0, 2), key.slice(2));
+  // One flat folder: sharding by hash prefix (as pnpm does) costs a 4 KiB block per shard folder,
+  // which outweighs everything else for small stores; ext4 and APFS index large folders anyway.
+  const entry = path.join(storeDir, key);
   const temp = `${file}.multiverse-link`;
   try {
     await link(entry, temp);
@@ -65,7 +67,7 @@ async function storeFile(file: string, storeDir: string, result: StoreResult): P
     }
     if (code !== 'ENOENT') throw error;
   }
-  await mkdir(path.dirname(entry), { recursive: true });
+  await mkdir(storeDir, { recursive: true });
   try {
     await link(file, entry);
     result.added += 1;

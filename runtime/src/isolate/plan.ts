@@ -13,7 +13,7 @@ const FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as co
 export interface IsolationPlan {
   packageName: string;
   spec: string;
-  /** The package.json field it is moved out of. */
+  /** The package.json field it is moved out of (the first, if it is listed in several; it leaves all). */
   field: (typeof FIELDS)[number];
   namespace: string;
   /** True when the namespace did not exist in multiverse.json yet. */
@@ -44,7 +44,8 @@ export async function planIsolation(projectDir: string, packageName: string, opt
   const manifestFile = path.join(root, 'package.json');
   const manifestText = await readExisting(manifestFile, `${manifestFile} does not exist; run multiverse in the folder of your app's package.json.`);
   const manifest = parseJsonFile(manifestText, manifestFile) as Record<string, unknown>;
-  const field = FIELDS.find((f) => isRecord(manifest[f]) && typeof manifest[f][packageName] === 'string');
+  const fields = FIELDS.filter((f) => isRecord(manifest[f]) && typeof manifest[f][packageName] === 'string');
+  const field = fields[0];
   if (field === undefined) {
     throw new InputError('ENOTADEPENDENCY', `${manifestFile} has no dependency "${packageName}" in ${FIELDS.join(', ')}; isolate moves an existing dependency. To add a new one, declare it in a namespace of ${CONFIG_FILE}.`);
   }
@@ -76,7 +77,8 @@ export async function planIsolation(projectDir: string, packageName: string, opt
     field,
     namespace,
     newNamespace: existing === undefined,
-    packageJson: { file: manifestFile, before: manifestText, after: editJson(manifestText, [field, packageName], undefined) },
+    // Listed twice (say in dependencies and devDependencies), it must leave both or npm still installs it.
+    packageJson: { file: manifestFile, before: manifestText, after: fields.reduce((text, f) => editJson(text, [f, packageName], undefined), manifestText) },
     config: { file: configFile, before: configText, after: configAfter },
     result,
   };

@@ -1,0 +1,199 @@
+// Language server and analysis benchmark on a real ~2,000-package tree:
+//   - graph analysis (in-process, the server's case) and `multiverse check` (a process, the CI case)
+//     vs `npm ls --all --json` on the same tree (target ≤ 0.5×)
+//   - hover on imports, warm, over stdio: p50 / p95 (target p95 ≤ 10 ms)
+//   - re-analysis after a package.json edit, from the file event to the new analysis (target ≤ 300 ms)
+//   - the server process's RSS (target ≤ 200 MB)
+// The tree is installed once from the npm registry into the OS temp dir and reused.
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { analyzeProject } from 'multiverse';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+
+const run = promisify(execFile);
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+/** Popular tool chains whose union is a realistic big tree (~2,100 packages with nesting). */
+const PACKAGES = [
+  'react-scripts@5.0.1',
+  '@angular/cli@17',
+  'eslint@8',
+  'express@4',
+  '@nestjs/cli@10',
+  'typeorm@0.3',
+  'mongoose@8',
+  '@vue/cli-service@5',
+  'aws-sdk@2',
+  'prisma@5',
+  '@storybook/react@7',
+  '@nestjs/core@10',
+  '@nestjs/platform-express@10',
+  'jest@29',
+  'webpack@5',
+];
+const RUNS = 5;
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function ensureTree(): Promise<string> {
+  const hash = createHash('sha256').update(PACKAGES.join('\n')).digest('hex').slice(0, 12);
+  const dir = path.join(os.tmpdir(), `multiverse-bench-server-${hash}`);
+  if (await exists(path.join(dir, 'node_modules', '.package-lock.json'))) return dir;
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'bench-tree', version: '1.0.0', private: true }, null, 2)}\n`);
+  console.log(`installing ${PACKAGES.length} packages into ${dir} (once; takes a minute or two)…`);
+  await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', ...PACKAGES], { cwd: dir, maxBuffer: 64 * 1024 * 1024 });
+  return dir;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+async function timeProcess(command: string, args: string[], cwd: string): Promise<number> {
+  const started = performance.now();
+  await run(command, args, { cwd, maxBuffer: 256 * 1024 * 1024 }).catch((error: { code?: unknown }) => {
+    // npm ls and multiverse check exit 1 when they find problems; that is a result, not a failure.
+    if (error.code !== 1) throw error;
+  });
+  return performance.now() - started;
+}
+
+async function measureAnalysis(dir: string): Promise<{ npmLs: number; check: number; analysis: number; packages: number }> {
+  const npmLs: number[] = [];
+  const check: number[] = [];
+  const analysis: number[] = [];
+  let packages = 0;
+  await analyzeProject(dir); // loads arborist once, as the running server has
+  for (let i = 0; i < RUNS; i++) {
+    npmLs.push(await timeProcess('npm', ['ls', '--all', '--json'], dir));
+    check.push(await timeProcess(process.execPath, [path.join(repoRoot, 'runtime', 'bin', 'multiverse.js'), 'check', '--json', '-C', dir], dir));
+    const started = performance.now();
+    const result = await analyzeProject(dir);
+    analysis.push(performance.now() - started);
+    packages = result.main.nodes.length - 1;
+  }
+  return { npmLs: median(npmLs), check: median(check), analysis: median(analysis), packages };
+}
+
+interface ServerNumbers {
+  startAndAnalyse: number;
+  hoverP50: number;
+  hoverP95: number;
+  hovers: number;
+  reanalysis: number;
+  rssMb: number;
+  peakRssMb: number;
+}
+
+/** Drives `node dist/server.js --stdio` as an editor would and measures what the user waits for. */
+async function measureServer(dir: string): Promise<ServerNumbers> {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const analysed: ((generation: number) => void)[] = [];
+  connection.onNotification('multiverse/analysisChanged', (p: { generation: number }) => analysed.shift()?.(p.generation));
+  connection.listen();
+  const folder = `file://${dir}`;
+  try {
+    const started = performance.now();
+    await connection.sendRequest('initialize', { processId: process.pid, rootUri: folder, capabilities: {}, workspaceFolders: [{ uri: folder, name: 'bench' }] });
+    await connection.sendNotification('initialized', {});
+    await connection.sendRequest('multiverse/conflicts', {}); // answers once the first analysis is in
+    const startAndAnalyse = performance.now() - started;
+
+    // A source file importing every top-level package and a few deep ones, hovered repeatedly.
+    const manifest = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const names = [...Object.keys(manifest.dependencies), 'debug', 'semver', 'chalk', 'lodash', 'ms', 'webpack/lib/index.js', 'node:fs'];
+    const source = names.map((n, i) => `const m${i} = require('${n}');`).join('\n');
+    const uri = `file://${path.join(dir, 'bench-hover.js')}`;
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text: source } });
+    const position = (line: number): { line: number; character: number } => ({ line, character: `const m${line} = require('`.length + 1 });
+    for (let line = 0; line < names.length; line++) await connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: position(line) });
+    const latencies: number[] = [];
+    for (let round = 0; round < 20; round++) {
+      for (let line = 0; line < names.length; line++) {
+        const t = performance.now();
+        await connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: position(line) });
+        latencies.push(performance.now() - t);
+      }
+    }
+
+    // Re-analysis: edit a dependency range in package.json and wait for the new analysis.
+    const pkgFile = path.join(dir, 'package.json');
+    const original = await readFile(pkgFile, 'utf8');
+    const reanalysis: number[] = [];
+    try {
+      for (let i = 0; i < RUNS; i++) {
+        const edited = JSON.parse(original) as { description?: string; dependencies: Record<string, string> };
+        edited.dependencies.express = i % 2 === 0 ? '^4.0.0' : '^4.1.0';
+        await writeFile(pkgFile, `${JSON.stringify(edited, null, 2)}\n`);
+        const t = performance.now();
+        const done = new Promise<number>((resolve) => analysed.push(resolve));
+        await connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: `file://${pkgFile}`, type: 2 }] });
+        await done;
+        reanalysis.push(performance.now() - t);
+      }
+    } finally {
+      await writeFile(pkgFile, original);
+    }
+    const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+    const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+    await connection.sendRequest('shutdown');
+    await connection.sendNotification('exit');
+    return {
+      startAndAnalyse,
+      hoverP50: percentile(latencies, 50),
+      hoverP95: percentile(latencies, 95),
+      hovers: latencies.length,
+      reanalysis: median(reanalysis),
+      rssMb: kb('VmRSS') / 1024,
+      peakRssMb: kb('VmHWM') / 1024,
+    };
+  } finally {
+    connection.dispose();
+    child.kill();
+  }
+}
+
+function row(what: string, value: string, baseline: string, ratio: string, target: string): string {
+  return `| ${what.padEnd(44)} | ${value.padStart(10)} | ${baseline.padStart(10)} | ${ratio.padStart(6)} | ${target.padEnd(8)} |`;
+}
+
+async function main(): Promise<void> {
+  const dir = await ensureTree();
+  const a = await measureAnalysis(dir);
+  const s = await measureServer(dir);
+  const ms = (n: number): string => `${n.toFixed(1)} ms`;
+  console.log(`\ntree: ${a.packages} packages in ${dir}; medians of ${RUNS} runs\n`);
+  console.log(row('measure', 'multiverse', 'baseline', 'ratio', 'target'));
+  console.log(row('-'.repeat(44), '-'.repeat(10), '-'.repeat(10), '-'.repeat(6), '-'.repeat(8)));
+  console.log(row('graph analysis (in-process) vs npm ls --all --json', ms(a.analysis), ms(a.npmLs), (a.analysis / a.npmLs).toFixed(2), '≤ 0.5×'));
+  console.log(row('multiverse check --json vs npm ls --all --json', ms(a.check), ms(a.npmLs), (a.check / a.npmLs).toFixed(2), '≤ 0.5×'));
+  console.log(row('server start + initial analysis (stdio)', ms(s.startAndAnalyse), '—', '—', '—'));
+  console.log(row(`hover p50, warm (${s.hovers} over stdio)`, ms(s.hoverP50), '—', '—', '—'));
+  console.log(row('hover p95, warm (over stdio)', ms(s.hoverP95), '—', '—', '≤ 10 ms'));
+  console.log(row('re-analysis after a package.json edit', ms(s.reanalysis), '—', '—', '≤ 300 ms'));
+  console.log(row('server RSS after all of the above', `${s.rssMb.toFixed(0)} MB`, '—', '—', '≤ 200 MB'));
+  console.log(row('server peak RSS', `${s.peakRssMb.toFixed(0)} MB`, '—', '—', '—'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

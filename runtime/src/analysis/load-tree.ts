@@ -1,0 +1,96 @@
+import Arborist from '@npmcli/arborist';
+import { stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { DependencyEdge, EdgeProblem, EdgeType, PackageNode, TreeGraph, TreeSource } from './types';
+
+/**
+ * Loads the dependency tree rooted at `dir` with arborist and converts it to a {@link TreeGraph}.
+ *
+ * The folders on disk win when `node_modules` exists (`loadActual`, which reads the hidden lockfile
+ * when it is fresh, so it costs little more than reading the lockfile); without `node_modules` the
+ * lockfile describes what an install would produce (`loadVirtual`); without either, only the root
+ * manifest is read and every dependency shows as missing, which is what `npm ls` says too.
+ *
+ * A new Arborist every call: `loadActual` memoises its result on the instance, so a reused one would
+ * keep answering with the tree from before the change being analysed.
+ */
+export async function loadTree(dir: string, namespace: string | null): Promise<TreeGraph> {
+  const root = path.resolve(dir);
+  let source: TreeSource = 'actual';
+  let tree: Arborist.Node;
+  if (await isDirectory(path.join(root, 'node_modules'))) {
+    tree = await new Arborist({ path: root }).loadActual();
+  } else {
+    try {
+      tree = await new Arborist({ path: root }).loadVirtual();
+      source = 'virtual';
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'ENOLOCK') throw error;
+      tree = await new Arborist({ path: root }).loadActual();
+      source = 'manifest-only';
+    }
+  }
+  return toGraph(tree, namespace, root, source);
+}
+
+async function isDirectory(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Copies what the analysis needs out of arborist's tree. Links (workspaces, `file:` and `link:`
+ * dependencies) are folded into their targets, so an edge always points at a real package folder,
+ * which is what Node loads.
+ */
+export function toGraph(tree: Arborist.Node, namespace: string | null, root: string, source: TreeSource): TreeGraph {
+  const nodes: PackageNode[] = [];
+  const edges: DependencyEdge[] = [];
+  const ids = new Map<Arborist.Node, number>();
+
+  const idOf = (input: Arborist.Node): number => {
+    const node = input.isLink ? input.target : input;
+    const known = ids.get(node);
+    if (known !== undefined) return known;
+    const id = nodes.length;
+    ids.set(node, id);
+    nodes.push({
+      id,
+      name: node.packageName || node.name,
+      installedAs: node.name,
+      version: node.version ?? '',
+      location: node.location,
+      path: node.realpath,
+      isRoot: node === tree,
+      isWorkspace: node.isWorkspace,
+      extraneous: node.extraneous,
+      dev: node.dev,
+      optional: node.optional,
+      peer: node.peer,
+      edgesOut: [],
+      edgesIn: [],
+    });
+    return id;
+  };
+
+  idOf(tree);
+  for (const node of tree.inventory.values()) {
+    // A link without a target is a dangling symlink: nothing Node could load, nothing to analyse.
+    if (node.isLink && !node.target) continue;
+    idOf(node);
+  }
+  // Edges are collected after every node has an id so that edge order follows node order.
+  for (const [node, from] of ids) {
+    for (const edge of node.edgesOut.values()) {
+      const id = edges.length;
+      const to = edge.to && (!edge.to.isLink || edge.to.target) ? idOf(edge.to) : null;
+      edges.push({ id, from, to, name: edge.name, spec: edge.spec, type: edge.type as EdgeType, problem: edge.error as EdgeProblem | null });
+      nodes[from]?.edgesOut.push(id);
+      if (to !== null) nodes[to]?.edgesIn.push(id);
+    }
+  }
+  return { namespace, root, source, nodes, edges };
+}

@@ -1,0 +1,134 @@
+import { anchorForEdge, anchorsFor, copiesOf, dependentOf, describeNode, edgeAt, nodeAt } from './graph';
+import type { Conflict, DependencyEdge, TreeGraph } from './types';
+
+/** Packages that break when two copies load in one process, checked unless the user replaces the list. */
+export const DEFAULT_SINGLETONS: readonly string[] = ['react', 'react-dom', 'vue', 'graphql', '@angular/core'];
+
+/**
+ * The conflicts inside one tree, from arborist's edge verdicts: invalid and missing dependencies,
+ * peer conflicts (explained the way npm's ERESOLVE report does), and singletons installed twice.
+ */
+export function treeConflicts(graph: TreeGraph, singletons: readonly string[]): Conflict[] {
+  return [...edgeConflicts(graph), ...singletonConflicts(graph, singletons)];
+}
+
+function edgeConflicts(graph: TreeGraph): Conflict[] {
+  const conflicts: Conflict[] = [];
+  // Invalid and peer problems are grouped by the copy they land on: one wrong copy with three
+  // unhappy dependents is one problem to fix, as npm ls shows it once with all of them.
+  const invalidByTarget = new Map<number, DependencyEdge[]>();
+  const peerByTarget = new Map<number, DependencyEdge[]>();
+  for (const edge of graph.edges) {
+    // An extraneous package is loaded by nothing and goes with the next install: its unmet needs are not the project's.
+    if (edge.problem === null || edge.problem === 'DETACHED' || nodeAt(graph, edge.from).extraneous) continue;
+    if (edge.problem === 'MISSING' || edge.to === null) {
+      conflicts.push(missingConflict(graph, edge));
+      continue;
+    }
+    const isPeer = edge.type === 'peer' || edge.type === 'peerOptional' || edge.problem === 'PEER LOCAL';
+    const groups = isPeer ? peerByTarget : invalidByTarget;
+    groups.set(edge.to, [...(groups.get(edge.to) ?? []), edge]);
+  }
+  for (const [target, edges] of invalidByTarget) conflicts.push(invalidConflict(graph, target, edges));
+  for (const [target, edges] of peerByTarget) conflicts.push(peerConflict(graph, target, edges));
+  return conflicts;
+}
+
+function missingConflict(graph: TreeGraph, edge: DependencyEdge): Conflict {
+  const from = nodeAt(graph, edge.from);
+  const kind = edge.type === 'peer' ? 'peer dependency' : 'dependency';
+  return {
+    kind: 'missing',
+    severity: 'error',
+    package: edge.name,
+    namespace: graph.namespace,
+    versions: [],
+    dependents: [dependentOf(graph, edge)],
+    locations: [],
+    anchors: anchorForEdge(graph, edge),
+    message: `Missing ${kind}: ${describeNode(from)} needs ${edge.name}@"${edge.spec}", which is not installed${where(graph)}. Run the install again.`,
+  };
+}
+
+function invalidConflict(graph: TreeGraph, target: number, edges: DependencyEdge[]): Conflict {
+  const copy = nodeAt(graph, target);
+  const needs = edges.map((e) => `${describeNode(nodeAt(graph, e.from))} needs "${e.spec}"`).join('; ');
+  return {
+    kind: 'invalid',
+    severity: 'error',
+    package: copy.name,
+    namespace: graph.namespace,
+    versions: [copy.version],
+    dependents: edges.map((e) => dependentOf(graph, e)),
+    locations: [copy.location],
+    anchors: unique(edges.flatMap((e) => anchorForEdge(graph, e))),
+    message: `Invalid: ${copy.name}@${copy.version} is installed at ${copy.location}${where(graph)}, but ${needs}.`,
+  };
+}
+
+/**
+ * Explains a peer conflict as ERESOLVE does: what was found (the copy and who asked for it) and the
+ * peer dependency that cannot be resolved against it (who needs what).
+ */
+function peerConflict(graph: TreeGraph, target: number, edges: DependencyEdge[]): Conflict {
+  const found = nodeAt(graph, target);
+  const bad = new Set(edges.map((e) => e.id));
+  const satisfied = found.edgesIn.map((id) => edgeAt(graph, id)).filter((e) => !bad.has(e.id));
+  const foundBecause = satisfied.length > 0 ? satisfied.map((e) => `${found.name}@"${e.spec}" from ${describeNode(nodeAt(graph, e.from))}`).join(', ') : 'nothing depends on it directly';
+  const unresolved = edges
+    .map((e) => {
+      const local = e.problem === 'PEER LOCAL' ? ' (installed in its own node_modules, so it is not shared)' : '';
+      return `peer ${e.name}@"${e.spec}" from ${describeNode(nodeAt(graph, e.from))}${local}`;
+    })
+    .join('; ');
+  const wanted = edges.map((e) => e.spec);
+  return {
+    kind: 'peer',
+    severity: 'error',
+    package: found.name,
+    namespace: graph.namespace,
+    versions: unique([found.version, ...wanted]),
+    dependents: [...satisfied, ...edges].map((e) => dependentOf(graph, e)),
+    locations: [found.location],
+    // Both sides are anchored: the user may fix it at the package that brought the found copy or
+    // at the one whose peer range it misses, and isolating either one resolves it.
+    anchors: unique([...edges.flatMap((e) => anchorForEdge(graph, e)), ...anchorsFor(graph, found.id)]),
+    message: `Peer conflict (npm: ERESOLVE)${where(graph)}. Found: ${found.name}@${found.version} at ${found.location}, from ${foundBecause}. Could not resolve dependency: ${unresolved}. Isolate one side in a namespace to keep both.`,
+  };
+}
+
+function singletonConflicts(graph: TreeGraph, singletons: readonly string[]): Conflict[] {
+  const conflicts: Conflict[] = [];
+  for (const name of singletons) {
+    const copies = copiesOf(graph, name);
+    if (copies.length < 2) continue;
+    const dependents = copies.flatMap((c) => c.edgesIn.map((id) => dependentOf(graph, edgeAt(graph, id))));
+    const list = copies.map((c) => `${c.version} at ${c.location}`).join(', ');
+    conflicts.push({
+      kind: 'singleton',
+      severity: 'warning',
+      package: name,
+      namespace: graph.namespace,
+      versions: unique(copies.map((c) => c.version)),
+      dependents,
+      locations: copies.map((c) => c.location),
+      anchors: unique(copies.flatMap((c) => anchorsFor(graph, c.id))),
+      message: `${name} is installed ${copies.length} times${where(graph)} (${list}); it expects to be loaded once per process. Deduplicate, or isolate the users of one copy in a namespace.`,
+    });
+  }
+  return conflicts;
+}
+
+function where(graph: TreeGraph): string {
+  return graph.namespace === null ? '' : ` in namespace "${graph.namespace}"`;
+}
+
+function unique<T>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = JSON.stringify(item);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,41 @@
+import { isBuiltin } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadProject, type Project } from '../project';
+
+/*
+ * Loader hooks of `multiverse/register` for the app's ES modules: an import the project routes to a
+ * namespace resolves to the file in that namespace's directory, where Node's own loader keeps
+ * everything it imports inside the namespace. Imports from namespace files and unrouted imports go
+ * to Node untouched.
+ */
+
+export interface RoutingData {
+  projectDir: string;
+  /** Per namespace: the root and the directory its ES modules load from (the root or a copy). */
+  directories: Record<string, { root: string; dir: string }>;
+}
+
+interface ResolveContext {
+  parentURL?: string;
+}
+type NextResolve = (specifier: string, context?: ResolveContext) => Promise<{ url: string }>;
+
+let project: Project | null = null;
+let directories: RoutingData['directories'] = {};
+
+export function initialize(data: RoutingData): void {
+  project = loadProject(data.projectDir);
+  directories = data.directories;
+}
+
+export async function resolve(specifier: string, context: ResolveContext, next: NextResolve): Promise<{ url: string; shortCircuit?: boolean }> {
+  const parent = context.parentURL;
+  if (project === null || parent === undefined || !parent.startsWith('file:') || isBuiltin(specifier)) return next(specifier, context);
+  const from = fileURLToPath(parent);
+  const namespace = project.route(specifier, from);
+  const place = namespace === null ? undefined : directories[namespace];
+  if (namespace === null || place === undefined) return next(specifier, context);
+  const file = project.resolve(specifier, from, { conditions: 'import' }).path;
+  const loaded = place.dir === place.root ? file : place.dir + file.slice(place.root.length);
+  return { url: pathToFileURL(loaded).href, shortCircuit: true };
+}

@@ -1,0 +1,172 @@
+import * as path from 'node:path';
+import { builtinModules } from 'node:module';
+import semver from 'semver';
+import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { edgeAt, manifestField, nodeAt, type Conflict } from 'multiverse';
+import { findImports, isSourceFile, packageNameOf, type ImportSite } from './imports';
+import { declaredRoute, resolveImport } from './import-resolution';
+import type { JsonLocator } from './json-locations';
+import type { AnalysisIndex, Project } from './project';
+
+export const SOURCE = 'multiverse';
+
+/** What a diagnostic carries for the code actions that fix it. */
+export interface DiagnosticData {
+  kind: Conflict['kind'] | 'ghost' | 'range-mismatch' | 'parse-error';
+  package: string;
+  namespace: string | null;
+  /** The JSON path the diagnostic is on, for manifest diagnostics. */
+  jsonPath?: string[];
+}
+
+const BUILTINS = new Set(builtinModules);
+
+/** Diagnostics for one open or on-disk document of a project. */
+export function diagnosticsFor(document: TextDocument, project: Project, locator: JsonLocator): Diagnostic[] {
+  const file = URI.parse(document.uri).fsPath;
+  const diagnostics: Diagnostic[] = [];
+  if (project.problem && project.problem.file === file) diagnostics.push(...problemDiagnostics(document, project));
+  const index = project.index;
+  if (!index) return diagnostics;
+  if (path.basename(file) === 'package.json' || file === index.analysis.configFile) diagnostics.push(...manifestDiagnostics(document, file, index, locator));
+  else if (isSourceFile(file)) diagnostics.push(...sourceDiagnostics(document, file, index));
+  return diagnostics;
+}
+
+function problemDiagnostics(document: TextDocument, project: Project): Diagnostic[] {
+  const problem = project.problem;
+  if (!problem) return [];
+  return problem.all.map((p) => {
+    const start = { line: p.line - 1, character: p.column - 1 };
+    const offset = document.offsetAt(start);
+    return {
+      range: { start, end: document.positionAt(offset + 1) },
+      severity: DiagnosticSeverity.Error,
+      source: SOURCE,
+      code: 'parse-error',
+      message: `${p.message} (the previous analysis stays until this is fixed)`,
+      data: { kind: 'parse-error', package: '', namespace: null } satisfies DiagnosticData,
+    };
+  });
+}
+
+function manifestDiagnostics(document: TextDocument, file: string, index: AnalysisIndex, locator: JsonLocator): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const rootManifest = path.join(index.analysis.projectDir, 'package.json');
+  for (const conflict of index.analysis.conflicts) {
+    const anchors = conflict.anchors.filter((a) => a.file === file);
+    // A conflict nothing in a manifest leads to (an extraneous package) still belongs to the project: show it on the root manifest.
+    const paths = anchors.length > 0 ? anchors.map((a) => a.jsonPath) : conflict.anchors.length === 0 && file === rootManifest ? [['dependencies']] : [];
+    for (const jsonPath of paths) {
+      const range = locator.rangeOf(document, jsonPath);
+      if (!range) continue;
+      const others = conflict.anchors.filter((a) => a.file !== file || a.jsonPath.join('\0') !== jsonPath.join('\0'));
+      diagnostics.push({
+        range,
+        severity: conflict.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+        source: SOURCE,
+        code: conflict.kind,
+        message: conflict.message,
+        relatedInformation: others.map((a) => ({ location: { uri: URI.file(a.file).toString(), range: zeroRange }, message: `also: ${a.jsonPath.join('.')}` })),
+        data: { kind: conflict.kind, package: conflict.package, namespace: conflict.namespace, jsonPath } satisfies DiagnosticData,
+      });
+    }
+  }
+  return diagnostics;
+}
+
+const zeroRange: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/**
+ * In JS/TS sources: imports of packages the governing package.json does not declare (ghost
+ * dependencies, which work only because of hoisting and break on the next install), and imports
+ * that resolve to a copy outside the declared range.
+ */
+function sourceDiagnostics(document: TextDocument, file: string, index: AnalysisIndex): Diagnostic[] {
+  if (file.split(path.sep).includes('node_modules')) return [];
+  const owner = index.owningProjectPackage(file);
+  if (!owner) return [];
+  const declared = new Map<string, string>();
+  for (const id of owner.edgesOut) {
+    const edge = edgeAt(index.analysis.main, id);
+    declared.set(edge.name, edge.spec);
+  }
+  const diagnostics: Diagnostic[] = [];
+  for (const site of findImports(file, document.getText())) {
+    const name = packageNameOf(site.specifier);
+    if (name === null || site.typeOnly || BUILTINS.has(site.specifier) || name === owner.name) continue;
+    const range = { start: document.positionAt(site.start), end: document.positionAt(site.end) };
+    let namespace: string | null;
+    try {
+      namespace = declaredRoute(index, file, site.specifier);
+    } catch (error) {
+      // Two namespaces' scopes both match this file: at run time this import fails.
+      diagnostics.push({
+        range,
+        severity: DiagnosticSeverity.Error,
+        source: SOURCE,
+        code: 'ambiguous',
+        message: error instanceof Error ? error.message : String(error),
+        data: { kind: 'ambiguous', package: name, namespace: null } satisfies DiagnosticData,
+      });
+      continue;
+    }
+    // Declared in a namespace: whether it is installed is reported on multiverse.json.
+    if (namespace !== null) continue;
+    const spec = declared.get(name);
+    if (spec === undefined) {
+      const installed = lookup(index, file, site);
+      const where = installed ? `It resolves to ${installed} only because another package brought it in; the next install may remove or change it.` : 'It is not installed either.';
+      diagnostics.push({
+        range,
+        severity: installed ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error,
+        source: SOURCE,
+        code: 'ghost',
+        message: `"${name}" is not declared in ${path.relative(index.analysis.projectDir, path.join(owner.path, 'package.json')) || 'package.json'} (a ghost dependency). ${where}`,
+        data: { kind: 'ghost', package: name, namespace: null } satisfies DiagnosticData,
+      });
+      continue;
+    }
+    const version = lookupVersion(index, file, site);
+    if (version && semver.validRange(spec) && !semver.satisfies(version, spec, { includePrerelease: true })) {
+      diagnostics.push({
+        range,
+        severity: DiagnosticSeverity.Warning,
+        source: SOURCE,
+        code: 'range-mismatch',
+        message: `"${name}" resolves to ${name}@${version}, outside the declared range "${spec}". Run the install again, or isolate the package in a namespace.`,
+        data: { kind: 'range-mismatch', package: name, namespace: null } satisfies DiagnosticData,
+      });
+    }
+  }
+  return diagnostics;
+}
+
+function lookup(index: AnalysisIndex, file: string, site: ImportSite): string | undefined {
+  const version = lookupVersion(index, file, site);
+  const name = packageNameOf(site.specifier);
+  return version && name ? `${name}@${version}` : undefined;
+}
+
+function lookupVersion(index: AnalysisIndex, file: string, site: ImportSite): string | undefined {
+  try {
+    const { copy, resolution } = resolveImport(index, file, site.specifier, site.conditions);
+    return copy?.node.version ?? resolution.version ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The package.json entry (root tree, project package) that declares `name`, for code actions on imports. */
+export function declaringEntry(index: AnalysisIndex, file: string, name: string): { manifest: string; jsonPath: string[] } | undefined {
+  const owner = index.owningProjectPackage(file);
+  if (!owner) return undefined;
+  for (const id of owner.edgesOut) {
+    const edge = edgeAt(index.analysis.main, id);
+    if (edge.name !== name) continue;
+    return { manifest: path.join(nodeAt(index.analysis.main, edge.from).path, 'package.json'), jsonPath: [manifestField(edge.type), name] };
+  }
+  return undefined;
+}

@@ -1,0 +1,87 @@
+import * as path from 'node:path';
+import ts from 'typescript';
+
+/** The syntactic form of an import, for messages and for choosing require or import conditions. */
+export type ImportKind = 'import' | 'export' | 'dynamic-import' | 'require' | 'require-resolve' | 'import-equals' | 'import-meta-resolve';
+
+export interface ImportSite {
+  specifier: string;
+  kind: ImportKind;
+  /** Offsets of the specifier's text, without its quotes. */
+  start: number;
+  end: number;
+  /** Node resolves `import` forms with the ESM conditions and the rest with the CommonJS ones. */
+  conditions: 'import' | 'require';
+  /** `import type`/`export type`: erased at compile time, so they load nothing at run time. */
+  typeOnly: boolean;
+}
+
+const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
+  '.js': ts.ScriptKind.JS,
+  '.cjs': ts.ScriptKind.JS,
+  '.mjs': ts.ScriptKind.JS,
+  '.jsx': ts.ScriptKind.JSX,
+  '.ts': ts.ScriptKind.TS,
+  '.cts': ts.ScriptKind.TS,
+  '.mts': ts.ScriptKind.TS,
+  '.tsx': ts.ScriptKind.TSX,
+};
+
+/** Whether imports in this file are analysed (by extension). */
+export function isSourceFile(file: string): boolean {
+  return path.extname(file) in SCRIPT_KINDS;
+}
+
+/**
+ * Every import of a module in a JS/TS source, found with the TypeScript parser so comments,
+ * strings and template literals never produce false hits, and half-typed code still parses.
+ */
+export function findImports(fileName: string, text: string): ImportSite[] {
+  const kind = SCRIPT_KINDS[path.extname(fileName)] ?? ts.ScriptKind.JS;
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, kind);
+  const sites: ImportSite[] = [];
+  const add = (literal: ts.Expression | undefined, importKind: ImportKind, typeOnly = false): void => {
+    if (!literal || !(ts.isStringLiteral(literal) || ts.isNoSubstitutionTemplateLiteral(literal))) return;
+    if (literal.text === '') return;
+    const start = literal.getStart(source) + 1;
+    sites.push({ specifier: literal.text, kind: importKind, start, end: start + literal.text.length, conditions: conditionsOf(importKind), typeOnly });
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) add(node.moduleSpecifier, 'import', node.importClause?.isTypeOnly ?? false);
+    else if (ts.isExportDeclaration(node)) add(node.moduleSpecifier, 'export', node.isTypeOnly);
+    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) add(node.moduleReference.expression, 'import-equals', node.isTypeOnly);
+    else if (ts.isCallExpression(node)) {
+      const callee = node.expression;
+      const [first] = node.arguments;
+      if (callee.kind === ts.SyntaxKind.ImportKeyword) add(first, 'dynamic-import');
+      else if (ts.isIdentifier(callee) && callee.text === 'require') add(first, 'require');
+      else if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'resolve') {
+        if (ts.isIdentifier(callee.expression) && callee.expression.text === 'require') add(first, 'require-resolve');
+        else if (ts.isMetaProperty(callee.expression) && callee.expression.keywordToken === ts.SyntaxKind.ImportKeyword) add(first, 'import-meta-resolve');
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return sites;
+}
+
+function conditionsOf(kind: ImportKind): 'import' | 'require' {
+  return kind === 'import' || kind === 'export' || kind === 'dynamic-import' || kind === 'import-meta-resolve' ? 'import' : 'require';
+}
+
+/** The import whose specifier contains `offset` (quotes included, so hovering a quote works too). */
+export function importAt(sites: readonly ImportSite[], offset: number): ImportSite | undefined {
+  return sites.find((s) => offset >= s.start - 1 && offset <= s.end);
+}
+
+/**
+ * The package a bare specifier names (`@scope/name/sub` → `@scope/name`), or `null` for relative,
+ * absolute, URL, `#imports` and `node:` specifiers.
+ */
+export function packageNameOf(specifier: string): string | null {
+  if (/^(\.|\/|#|[a-zA-Z][a-zA-Z0-9+.-]*:)/.test(specifier) || specifier === '') return null;
+  const parts = specifier.split('/');
+  if (specifier.startsWith('@')) return parts.length >= 2 && parts[1] ? `${parts[0]}/${parts[1]}` : null;
+  return parts[0] ?? null;
+}

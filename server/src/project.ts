@@ -1,0 +1,147 @@
+import * as path from 'node:path';
+import { analyzeProject, ConfigError, ManifestError, ResolverCache, type AnalyzeOptions, type PackageNode, type ProjectAnalysis, type TreeGraph } from 'multiverse';
+
+/** A package copy located in one of the project's trees. */
+export interface LocatedNode {
+  graph: TreeGraph;
+  node: PackageNode;
+}
+
+/** An input error that stopped the latest analysis: shown as a diagnostic, the previous analysis stays. */
+export interface InputProblem {
+  file: string;
+  /** 1-based. */
+  line: number;
+  column: number;
+  message: string;
+  /** Every problem when the config reports several. */
+  all: { line: number; column: number; message: string }[];
+}
+
+/** Analysis results indexed for the questions the editor asks on every hover. */
+export class AnalysisIndex {
+  private readonly byPath = new Map<string, LocatedNode>();
+  /** File-system answers for resolution, valid as long as this analysis is (dropped on re-analysis). */
+  readonly resolverCache = new ResolverCache();
+
+  constructor(readonly analysis: ProjectAnalysis, readonly generation: number) {
+    for (const graph of [analysis.main, ...analysis.namespaces]) {
+      for (const node of graph.nodes) if (!this.byPath.has(node.path)) this.byPath.set(node.path, { graph, node });
+    }
+  }
+
+  /** The package copy whose folder is `dir` (a resolution's `packageRoot`). */
+  nodeAtPath(dir: string): LocatedNode | undefined {
+    return this.byPath.get(dir);
+  }
+
+  /** The innermost project package (root or workspace) that contains `file`: whose package.json governs it. */
+  owningProjectPackage(file: string): PackageNode | undefined {
+    let best: PackageNode | undefined;
+    for (const node of this.analysis.main.nodes) {
+      if (!(node.isRoot || node.isWorkspace)) continue;
+      if (isInside(file, node.path) && (!best || node.path.length > best.path.length)) best = node;
+    }
+    return best;
+  }
+
+  graphOf(namespace: string | null): TreeGraph | undefined {
+    if (namespace === null) return this.analysis.main;
+    return this.analysis.namespaces.find((g) => g.namespace === namespace);
+  }
+}
+
+export function isInside(file: string, dir: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+export interface ProjectEvents {
+  /** A new analysis replaced the previous one, or an input problem appeared or went away. */
+  onChanged(project: Project): void;
+  log(message: string): void;
+}
+
+/**
+ * One workspace folder: its latest good analysis, the input problem (if any) that keeps a newer one
+ * from being made, and a debounced, cancellable refresh. Refreshes never overlap: a new request
+ * aborts the running one, whose result is then discarded, so a burst of file events costs one
+ * analysis and an old answer can never overwrite a newer one.
+ */
+export class Project {
+  index: AnalysisIndex | undefined;
+  problem: InputProblem | undefined;
+  private generation = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private running: AbortController | undefined;
+  private current: Promise<void> = Promise.resolve();
+  private disposed = false;
+
+  constructor(
+    readonly dir: string,
+    readonly uri: string,
+    private readonly events: ProjectEvents,
+    private readonly options: () => Pick<AnalyzeOptions, 'singletons'>,
+  ) {}
+
+  /** Re-analyses after `delay` ms; calls within the delay collapse into one. */
+  schedule(delay: number): void {
+    if (this.disposed) return;
+    clearTimeout(this.timer);
+    this.running?.abort(new Error('superseded by a newer change'));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.current = this.refresh();
+    }, delay);
+  }
+
+  /** Resolves when no refresh is pending or running (the analysis is as fresh as the last change). */
+  async settled(): Promise<void> {
+    while (this.timer !== undefined || this.running !== undefined) {
+      if (this.timer !== undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+      else await this.current;
+    }
+  }
+
+  /** Analyses now (cancelling a running analysis) and resolves when done. */
+  async refresh(): Promise<void> {
+    if (this.disposed) return;
+    this.running?.abort(new Error('superseded by a newer change'));
+    const controller = new AbortController();
+    this.running = controller;
+    const generation = ++this.generation;
+    const started = performance.now();
+    try {
+      const analysis = await analyzeProject(this.dir, { ...this.options(), signal: controller.signal });
+      if (controller.signal.aborted || this.disposed) return;
+      this.index = new AnalysisIndex(analysis, generation);
+      this.problem = undefined;
+      this.events.log(`Analysed ${this.dir} in ${Math.round(performance.now() - started)} ms: ${analysis.main.nodes.length - 1} packages, ${analysis.namespaces.length} namespace tree(s), ${analysis.conflicts.length} conflict(s)`);
+    } catch (error) {
+      if (controller.signal.aborted || this.disposed) return;
+      this.problem = inputProblem(error);
+      if (!this.problem) this.events.log(`Analysis of ${this.dir} failed; keeping the previous results: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    } finally {
+      if (this.running === controller) this.running = undefined;
+    }
+    this.events.onChanged(this);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.running?.abort(new Error('workspace folder removed'));
+  }
+}
+
+function inputProblem(error: unknown): InputProblem | undefined {
+  if (error instanceof ConfigError) {
+    return { file: error.file, line: error.line, column: error.column, message: error.message, all: error.problems.map((p) => ({ line: p.line, column: p.column, message: p.message })) };
+  }
+  if (error instanceof ManifestError) {
+    const message = error.message;
+    return { file: error.file, line: error.line, column: error.column, message, all: [{ line: error.line, column: error.column, message }] };
+  }
+  return undefined;
+}

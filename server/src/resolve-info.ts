@@ -1,0 +1,58 @@
+import * as path from 'node:path';
+import { copiesOf, dependencyChains, formatChain } from 'multiverse';
+import type { MarkupContent } from 'vscode-languageserver';
+import { URI } from 'vscode-uri';
+import { resolveImport } from './import-resolution';
+import { packageNameOf } from './imports';
+import type { AnalysisIndex } from './project';
+import type { PackageCopy, ResolveResult } from './protocol';
+
+/**
+ * Everything the editor shows about one import: which copy, from which tree, why it is there and
+ * which other copies exist. Shared by hover, go to definition and `multiverse/resolve`.
+ * Throws the resolver's error when the import cannot be resolved.
+ */
+export function describeImport(index: AnalysisIndex, fromFile: string, specifier: string, conditions: 'import' | 'require'): ResolveResult {
+  const { resolution, namespace, copy } = resolveImport(index, fromFile, specifier, conditions);
+  const chains = copy ? dependencyChains(copy.graph, copy.node.id, 3).map((chain) => formatChain(copy.graph, chain)) : [];
+  const name = resolution.packageName ?? packageNameOf(specifier);
+  const otherCopies: PackageCopy[] = [];
+  if (name !== null && !resolution.builtin) {
+    for (const graph of [index.analysis.main, ...index.analysis.namespaces]) {
+      for (const node of copiesOf(graph, name)) {
+        if (copy && node === copy.node) continue;
+        otherCopies.push({ namespace: graph.namespace, version: node.version, uri: URI.file(node.path).toString() });
+      }
+    }
+  }
+  return {
+    specifier,
+    namespace,
+    packageName: resolution.packageName,
+    version: copy?.node.version ?? resolution.version,
+    uri: resolution.builtin ? resolution.path : URI.file(resolution.path).toString(),
+    builtin: resolution.builtin,
+    format: resolution.format,
+    chains,
+    otherCopies,
+  };
+}
+
+/** Hover text: tree, package@version, the file as a link, why it is there, the other copies. */
+export function hoverMarkdown(result: ResolveResult, projectDir: string): MarkupContent {
+  if (result.builtin) return { kind: 'markdown', value: `Node.js built-in \`${result.uri}\`` };
+  const tree = result.namespace === null ? 'main tree' : `namespace \`${result.namespace}\``;
+  const pkg = result.packageName ? `**${result.packageName}@${result.version ?? '?'}**` : '**project file**';
+  const file = URI.parse(result.uri).fsPath;
+  const lines = [`${tree} · ${pkg} · ${result.format}`, '', `[${escape(path.relative(projectDir, file) || file)}](${result.uri})`];
+  if (result.chains.length > 0) lines.push('', `Required by: ${result.chains.map((c) => `\`${c}\``).join(', ')}`);
+  if (result.otherCopies.length > 0) {
+    const others = result.otherCopies.map((c) => `${result.packageName ?? ''}@${c.version} (${c.namespace === null ? 'main tree' : `namespace \`${c.namespace}\``})`);
+    lines.push('', `Other copies: ${others.join(', ')}`);
+  }
+  return { kind: 'markdown', value: lines.join('\n') };
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_[\]()]/g, '\\$&');
+}

@@ -1,0 +1,29 @@
+import { writeFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { hostTests } from './tests';
+
+export interface HostTestResult {
+  name: string;
+  passed: boolean;
+  error?: string;
+}
+
+/**
+ * Entry point loaded by VS Code through `extensionTestsPath`: runs inside the real extension host,
+ * beside the extension under development, and writes one result per test to the file named by
+ * MULTIVERSE_E2E_RESULT (the workbench closes when this settles, so the file is the only channel).
+ */
+export async function run(): Promise<void> {
+  const resultFile = process.env.MULTIVERSE_E2E_RESULT;
+  if (!resultFile) throw new Error('MULTIVERSE_E2E_RESULT is not set: the host tests have nowhere to write their results');
+  const results: HostTestResult[] = [];
+  for (const [name, body] of Object.entries(hostTests)) {
+    try {
+      await body(vscode);
+      results.push({ name, passed: true });
+    } catch (error) {
+      results.push({ name, passed: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    }
+  }
+  writeFileSync(resultFile, JSON.stringify(results, null, 2));
+}

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { repoRoot } from './support/paths';
+
+const run = promisify(execFile);
+
+test('the .vsix holds only the bundles, the manifest, README, LICENSE and media', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'multiverse-vsix-'));
+  try {
+    const vsix = path.join(dir, 'multiverse.vsix');
+    const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+    // The flags of `npm run package`: a manifest or README that vsce refuses fails here too.
+    await run(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix], { cwd: repoRoot });
+    const { stdout } = await run('python3', ['-m', 'zipfile', '-l', vsix]);
+    const files = stdout
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(/\s{2,}/)[0]?.trim() ?? '')
+      .filter((f) => f.startsWith('extension/'))
+      .map((f) => f.slice('extension/'.length))
+      .sort();
+    for (const file of files) {
+      assert.match(file, /^(dist\/(client|server)\.js|package\.json|readme\.md|LICENSE\.txt|media\/.+)$/, `unexpected file in the package: ${file}`);
+    }
+    for (const required of ['dist/client.js', 'dist/server.js', 'package.json', 'readme.md', 'LICENSE.txt', 'media/icon.png']) {
+      assert.ok(files.includes(required), `${required} missing from the package (got ${files.join(', ')})`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

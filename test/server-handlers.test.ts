@@ -1,0 +1,317 @@
+import assert from 'node:assert/strict';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { parse } from 'jsonc-parser';
+import type { CodeAction, Hover, MarkupContent, Position, TextDocumentEdit } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { MultiverseServer, RecordingHost } from './support/lsp';
+import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
+import { installWith, tempDir, writeFiles } from './support/workspace';
+
+let registry: FixtureRegistry;
+before(async () => {
+  registry = await startFixtureRegistry();
+});
+after(() => registry.close());
+
+const APP_SOURCE = `import dual from 'fixture-dual';
+import lib from 'fixture-lib';
+export * from 'fixture-peer';
+const fs = require('node:fs');
+const where = require.resolve('fixture-dual/package.json');
+// require('in-a-comment') is not an import
+const later = () => import('fixture-peer');
+`;
+
+/** An installed app: fixture-dual brings fixture-lib@1 (hoisted), which the app imports without declaring it. */
+async function ghostApp(): Promise<string> {
+  const dir = await tempDir('lsp-app');
+  await writeFiles(dir, {
+    'package.json': '{\n  "name": "app",\n  "version": "1.0.0",\n  "dependencies": {\n    "fixture-dual": "^1.0.0",\n    "fixture-peer": "^1.0.0"\n  }\n}\n',
+    '.npmrc': `registry=${registry.url}\n`,
+    'src/app.mjs': APP_SOURCE,
+  });
+  await installWith(dir, registry.url);
+  return dir;
+}
+
+async function started(dir: string): Promise<{ server: MultiverseServer; host: RecordingHost; folder: string }> {
+  const host = new RecordingHost();
+  const server = new MultiverseServer(host);
+  const folder = URI.file(dir).toString();
+  server.initialize({ processId: null, rootUri: null, capabilities: {}, workspaceFolders: [{ uri: folder, name: 'app' }] });
+  await server.initialized();
+  await server.settled();
+  return { server, host, folder };
+}
+
+function open(server: MultiverseServer, file: string, text: string, languageId = 'javascript'): string {
+  const uri = URI.file(file).toString();
+  server.didOpen({ textDocument: { uri, languageId, version: 1, text } });
+  return uri;
+}
+
+function positionOf(text: string, needle: string, delta = 1): Position {
+  const document = TextDocument.create('file:///x', 'javascript', 1, text);
+  const offset = text.indexOf(needle);
+  assert.ok(offset >= 0, `${needle} not in the text`);
+  return document.positionAt(offset + delta);
+}
+
+function markdown(hover: Hover | null): string {
+  assert.ok(hover, 'expected a hover');
+  return (hover.contents as MarkupContent).value;
+}
+
+/** Applies a code action's edit to the files on disk, as the editor would on accept-and-save. */
+async function applyToDisk(action: CodeAction): Promise<void> {
+  for (const change of action.edit?.documentChanges ?? []) {
+    if (!('textDocument' in change)) continue;
+    const file = URI.parse((change as TextDocumentEdit).textDocument.uri).fsPath;
+    const before = await readFile(file, 'utf8').catch(() => '');
+    const document = TextDocument.create('file:///x', 'json', 1, before);
+    await writeFile(file, TextDocument.applyEdits(document, (change as TextDocumentEdit).edits));
+  }
+}
+
+test('diagnostics, hover, definition and ghost dependencies on an installed fixture app', async () => {
+  const dir = await ghostApp();
+  const { server, host } = await started(dir);
+  assert.ok(host.watched.includes('**/multiverse.json'));
+  const appUri = open(server, path.join(dir, 'src', 'app.mjs'), APP_SOURCE);
+
+  const ghost = host.diagnostics.get(appUri) ?? [];
+  assert.deepEqual(ghost.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character]), [['ghost', 1, 17, 28]]);
+  assert.match(ghost[0]?.message ?? '', /"fixture-lib" is not declared in package\.json \(a ghost dependency\)\. It resolves to fixture-lib@1\.0\.0/);
+
+  const libHover = markdown(await server.hover({ textDocument: { uri: appUri }, position: positionOf(APP_SOURCE, "'fixture-lib'") }));
+  assert.match(libHover, /^main tree · \*\*fixture-lib@1\.0\.0\*\* · commonjs/);
+  assert.match(libHover, /\[node\\_modules\/fixture-lib\/index\.js\]\(file:\/\/\/.*\/node_modules\/fixture-lib\/index\.js\)/);
+  assert.match(libHover, /Required by: `\(root\) > fixture-dual@1\.0\.0 > fixture-lib@1\.0\.0`/);
+
+  // ESM conditions for import, CommonJS ones for require.resolve: the dual package answers differently.
+  const dualHover = markdown(await server.hover({ textDocument: { uri: appUri }, position: positionOf(APP_SOURCE, "'fixture-dual'") }));
+  assert.match(dualHover, /esm\/index\.mjs/);
+  assert.match(dualHover, /· module/);
+  const resolveHover = markdown(await server.hover({ textDocument: { uri: appUri }, position: positionOf(APP_SOURCE, "'fixture-dual/package.json'") }));
+  assert.match(resolveHover, /fixture-dual\/package\.json/);
+  assert.match(markdown(await server.hover({ textDocument: { uri: appUri }, position: positionOf(APP_SOURCE, "'node:fs'") })), /Node\.js built-in `node:fs`/);
+  assert.equal(await server.hover({ textDocument: { uri: appUri }, position: positionOf(APP_SOURCE, 'in-a-comment') }), null);
+  assert.match(markdown(await server.hover({ textDocument: { uri: appUri }, position: positionOf(APP_SOURCE, "import('fixture-peer", 9) })), /fixture-peer@1\.0\.0/);
+
+  const definition = await server.definition({ textDocument: { uri: appUri }, position: positionOf(APP_SOURCE, "'fixture-lib'") });
+  assert.equal(definition?.uri, URI.file(path.join(dir, 'node_modules', 'fixture-lib', 'index.js')).toString());
+
+  const resolved = await server.resolve({ uri: appUri, specifier: 'fixture-lib' });
+  assert.equal(resolved?.version, '1.0.0');
+  assert.equal(resolved?.namespace, null);
+  server.shutdown();
+});
+
+test('peer conflict diagnostics land on the exact package.json entries; Isolate moves the entry into a namespace and installs it', async () => {
+  const dir = await ghostApp();
+  const manifest = '{\n  "name": "app",\n  "version": "1.0.0",\n  "dependencies": {\n    "fixture-lib": "^2.0.0",\n    "fixture-peer": "^1.0.0"\n  }\n}\n';
+  await writeFiles(dir, { 'package.json': manifest });
+  await installWith(dir, registry.url, { force: true });
+  const { server, host, folder } = await started(dir);
+  const pkgUri = URI.file(path.join(dir, 'package.json')).toString();
+  const published = host.diagnostics.get(pkgUri) ?? [];
+  assert.deepEqual(
+    published.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character]).sort(),
+    [
+      ['peer', 4, 4, 4, 27],
+      ['peer', 5, 4, 5, 28],
+    ],
+  );
+  assert.match(published[0]?.message ?? '', /Peer conflict \(npm: ERESOLVE\)/);
+
+  open(server, path.join(dir, 'package.json'), manifest, 'json');
+  const atPeer = { start: { line: 5, character: 8 }, end: { line: 5, character: 8 } };
+  const actions = await server.codeAction({ textDocument: { uri: pkgUri }, range: atPeer, context: { diagnostics: published } });
+  const isolate = actions.find((a) => a.title === "Isolate dependency 'fixture-peer'");
+  assert.ok(isolate, `actions: ${actions.map((a) => a.title).join(', ')}`);
+  assert.equal(isolate.kind, 'quickfix');
+  assert.equal(isolate.diagnostics?.length, 1);
+  assert.deepEqual(isolate.command?.arguments, [{ folder, namespaces: { 'fixture-peer-1': { 'fixture-peer': '^1.0.0' } } }]);
+
+  // The edit creates multiverse.json and keeps package.json's formatting; the editor saves and closes.
+  await applyToDisk(isolate);
+  server.didClose({ textDocument: { uri: pkgUri } });
+  const after = await readFile(path.join(dir, 'package.json'), 'utf8');
+  assert.equal(after, '{\n  "name": "app",\n  "version": "1.0.0",\n  "dependencies": {\n    "fixture-lib": "^2.0.0"\n  }\n}\n');
+  assert.deepEqual(parse(await readFile(path.join(dir, 'multiverse.json'), 'utf8')), { namespaces: { 'fixture-peer-1': { dependencies: { 'fixture-peer': '^1.0.0' } } } });
+
+  const summary = await server.executeCommand({ command: isolate.command?.command ?? '', arguments: isolate.command?.arguments });
+  assert.match(summary, /Installed 1 namespace\(s\)/);
+  assert.deepEqual(host.progressLog.at(0), 'begin Installing namespaces');
+  assert.equal(host.progressLog.at(-1), 'done');
+  await server.settled();
+
+  const namespaces = await server.namespaces({});
+  assert.deepEqual(namespaces.folders[0]?.namespaces.map((n) => [n.name, n.state, n.packageCount]), [['fixture-peer-1', 'installed', 2]]);
+  const conflicts = await server.conflicts({ folder });
+  assert.deepEqual(conflicts.folders[0]?.conflicts, [], 'isolating the peer dependent resolves the conflict');
+  assert.deepEqual(host.diagnostics.get(pkgUri), []);
+
+  // App code importing fixture-peer now gets the namespace's copy, with fixture-lib@1 as its peer.
+  const source = "import peer from 'fixture-peer';\nimport lib from 'fixture-lib';\n";
+  const uri = open(server, path.join(dir, 'index.mjs'), source);
+  const peerHover = markdown(await server.hover({ textDocument: { uri }, position: positionOf(source, "'fixture-peer'") }));
+  assert.match(peerHover, /^namespace `fixture-peer-1` · \*\*fixture-peer@1\.0\.0\*\*/);
+  assert.match(peerHover, /\.multiverse\/fixture-peer-1\/node_modules\/fixture-peer/);
+  const libResolved = await server.resolve({ uri, specifier: 'fixture-lib' });
+  assert.equal(libResolved?.namespace, null);
+  assert.equal(libResolved?.version, '2.0.0');
+  assert.deepEqual(libResolved?.otherCopies.map((c) => `${c.namespace}@${c.version}`), ['fixture-peer-1@1.0.0']);
+
+  // Move it back: the reverse edit, offered on the namespace entry in multiverse.json.
+  const configUri = open(server, path.join(dir, 'multiverse.json'), await readFile(path.join(dir, 'multiverse.json'), 'utf8'), 'json');
+  const configText = await readFile(path.join(dir, 'multiverse.json'), 'utf8');
+  const onEntry = positionOf(configText, '"fixture-peer"', 3);
+  const configActions = await server.codeAction({ textDocument: { uri: configUri }, range: { start: onEntry, end: onEntry }, context: { diagnostics: [] } });
+  const moveBack = configActions.find((a) => a.title === "Move 'fixture-peer' back to the main tree");
+  assert.ok(moveBack, `actions: ${configActions.map((a) => a.title).join(', ')}`);
+  await applyToDisk(moveBack);
+  assert.deepEqual(parse(await readFile(path.join(dir, 'package.json'), 'utf8')).dependencies, { 'fixture-lib': '^2.0.0', 'fixture-peer': '^1.0.0' });
+  assert.deepEqual(parse(await readFile(path.join(dir, 'multiverse.json'), 'utf8')), { namespaces: {} }, 'the namespace goes when its last dependency does');
+  server.shutdown();
+});
+
+test('multiverse/tree pages through one level at a time', async () => {
+  const dir = await ghostApp();
+  const { server, folder } = await started(dir);
+  const first = await server.tree({ folder, limit: 1 });
+  assert.equal(first.total, 2);
+  assert.deepEqual(first.items.map((i) => `${i.name}@${i.version}`), ['fixture-dual@1.0.0']);
+  assert.equal(first.nextOffset, 1);
+  const second = await server.tree({ folder, offset: 1, limit: 1 });
+  assert.deepEqual(second.items.map((i) => i.name), ['fixture-peer']);
+  assert.equal(second.nextOffset, null);
+  const dual = first.items[0];
+  assert.ok(dual?.id !== null && dual?.id !== undefined);
+  const children = await server.tree({ folder, parent: dual.id });
+  assert.deepEqual(children.items.map((i) => `${i.name}@${i.version}`), ['fixture-lib@1.0.0']);
+  await assert.rejects(server.tree({ folder, parent: 999 }), /no package 999/);
+  await assert.rejects(server.tree({ folder, namespace: 'nope' }), /no installed namespace "nope"/);
+  server.shutdown();
+});
+
+test('a malformed package.json while typing: a positioned diagnostic, and the previous analysis keeps answering', async () => {
+  const dir = await ghostApp();
+  const { server, host } = await started(dir);
+  const appUri = open(server, path.join(dir, 'src', 'app.mjs'), APP_SOURCE);
+  const pkgFile = path.join(dir, 'package.json');
+  const pkgUri = URI.file(pkgFile).toString();
+  await writeFile(pkgFile, '{\n  "name": "app",\n  "dependencies": {\n    "fixture-dual": \n  }\n}\n');
+  server.didChangeWatchedFiles({ changes: [{ uri: pkgUri, type: 2 }] });
+  await server.settled();
+  const [parseError] = host.diagnostics.get(pkgUri) ?? [];
+  assert.equal(parseError?.code, 'parse-error');
+  assert.deepEqual(parseError?.range.start, { line: 4, character: 2 });
+  assert.match(parseError?.message ?? '', /value expected/);
+  assert.match(markdown(await server.hover({ textDocument: { uri: appUri }, position: positionOf(APP_SOURCE, "'fixture-lib'") })), /fixture-lib@1\.0\.0/);
+
+  await writeFile(pkgFile, '{ "name": "app", "dependencies": { "fixture-dual": "^1.0.0" } }');
+  await writeFile(path.join(dir, 'multiverse.json'), '{ "namespaces": { "../evil": {} } }');
+  server.didChangeWatchedFiles({ changes: [{ uri: URI.file(path.join(dir, 'multiverse.json')).toString(), type: 1 }] });
+  await server.settled();
+  const configDiagnostics = host.diagnostics.get(URI.file(path.join(dir, 'multiverse.json')).toString()) ?? [];
+  assert.deepEqual(configDiagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character]), [['parse-error', 0, 18]]);
+  assert.match(configDiagnostics[0]?.message ?? '', /"\.\.\/evil"/);
+  assert.deepEqual(host.diagnostics.get(pkgUri), [], 'the package.json problem is gone once the file is fixed');
+  server.shutdown();
+});
+
+test('no package.json, a folder removed while analysing, and 10,000 random edits: the server stays up and answers', async () => {
+  const empty = await tempDir('lsp-empty');
+  const gone = await tempDir('lsp-gone');
+  await writeFiles(gone, { 'package.json': { name: 'gone', version: '1.0.0' } });
+  const dir = await ghostApp();
+  const host = new RecordingHost();
+  const server = new MultiverseServer(host);
+  const folders = [empty, gone, dir].map((d) => ({ uri: URI.file(d).toString(), name: path.basename(d) }));
+  server.initialize({ processId: null, rootUri: null, capabilities: {}, workspaceFolders: folders });
+  await server.initialized();
+  await rm(gone, { recursive: true, force: true });
+  await server.settled();
+  assert.deepEqual((await server.namespaces({ folder: folders[0]?.uri })).folders.map((f) => f.mainPackageCount), [0]);
+
+  // Random edits over a source file and package.json buffers, with the disk copy of package.json
+  // rewritten (valid or not) now and then so re-analyses run and get cancelled in between.
+  let seed = 42;
+  const random = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const alphabet = ['{', '}', '"', ':', ',', '[', ']', "'", 'import ', 'require(', ')', '\n', ' ', 'fixture-lib', '\\', '`', '${', '/*', '*/', '//', 'x'];
+  const docs = [
+    { uri: open(server, path.join(dir, 'src', 'app.mjs'), APP_SOURCE), text: APP_SOURCE },
+    { uri: open(server, path.join(dir, 'package.json'), await readFile(path.join(dir, 'package.json'), 'utf8'), 'json'), text: await readFile(path.join(dir, 'package.json'), 'utf8') },
+  ];
+  const versions = [1, 1];
+  for (let i = 0; i < 10_000; i++) {
+    const which = random(2);
+    const doc = docs[which];
+    if (!doc) continue;
+    const document = TextDocument.create(doc.uri, 'x', 0, doc.text);
+    const start = random(doc.text.length + 1);
+    const end = Math.min(doc.text.length, start + random(5));
+    const newText = random(4) === 0 ? '' : (alphabet[random(alphabet.length)] ?? '');
+    const range = { start: document.positionAt(start), end: document.positionAt(end) };
+    doc.text = doc.text.slice(0, start) + newText + doc.text.slice(end);
+    versions[which] = (versions[which] ?? 0) + 1;
+    server.didChange({ textDocument: { uri: doc.uri, version: versions[which] ?? 0 }, contentChanges: [{ range, text: newText }] });
+    if (i % 500 === 0) {
+      await writeFile(path.join(dir, 'package.json'), i % 1000 === 0 ? docs[1]?.text ?? '' : '{"name": "app", "dependencies": {"fixture-dual": "^1.0.0"}}');
+      server.didChangeWatchedFiles({ changes: [{ uri: docs[1]?.uri ?? '', type: 2 }] });
+      await server.hover({ textDocument: { uri: docs[0]?.uri ?? '' }, position: document.positionAt(random(doc.text.length)) });
+    }
+  }
+  await writeFile(path.join(dir, 'package.json'), '{"name": "app", "dependencies": {"fixture-dual": "^1.0.0"}}');
+  server.didChangeWatchedFiles({ changes: [{ uri: docs[1]?.uri ?? '', type: 2 }] });
+  await server.settled();
+  const clean = "import lib from 'fixture-lib';\n";
+  const uri = open(server, path.join(dir, 'src', 'clean.mjs'), clean);
+  assert.match(markdown(await server.hover({ textDocument: { uri }, position: positionOf(clean, "'fixture-lib'") })), /fixture-lib@1\.0\.0/);
+  assert.deepEqual(host.errors, []);
+  server.shutdown();
+});
+
+test('code actions on imports offer Isolate for declared packages', async () => {
+  const dir = await ghostApp();
+  const { server } = await started(dir);
+  const source = "import dual from 'fixture-dual';\n";
+  const uri = open(server, path.join(dir, 'src', 'x.mjs'), source);
+  const at = positionOf(source, "'fixture-dual'");
+  const actions = await server.codeAction({ textDocument: { uri }, range: { start: at, end: at }, context: { diagnostics: [] } });
+  const isolate = actions.find((a) => a.title === "Isolate dependency 'fixture-dual'");
+  assert.ok(isolate);
+  const pkgEdit = isolate.edit?.documentChanges?.find((c) => 'textDocument' in c && c.textDocument.uri.endsWith('/package.json')) as TextDocumentEdit | undefined;
+  assert.ok(pkgEdit);
+  const before = await readFile(path.join(dir, 'package.json'), 'utf8');
+  const text = TextDocument.applyEdits(TextDocument.create('file:///x', 'json', 1, before), pkgEdit.edits);
+  assert.deepEqual(parse(text).dependencies, { 'fixture-peer': '^1.0.0' });
+  server.shutdown();
+});
+
+test('an import whose file two namespace scopes both match is reported as ambiguous', async () => {
+  const dir = await ghostApp();
+  await writeFiles(dir, {
+    'multiverse.json': {
+      namespaces: {
+        a: { dependencies: { 'fixture-lib': '^1.0.0' }, scope: ['src/**'] },
+        b: { dependencies: { 'fixture-lib': '^2.0.0' }, scope: ['src/b/**'] },
+      },
+    },
+  });
+  const { server, host } = await started(dir);
+  const source = "import lib from 'fixture-lib';\n";
+  const inB = open(server, path.join(dir, 'src', 'b', 'x.mjs'), source);
+  const inA = open(server, path.join(dir, 'src', 'y.mjs'), source);
+  assert.deepEqual(host.diagnostics.get(inB)?.map((d) => d.code), ['ambiguous']);
+  assert.match(host.diagnostics.get(inB)?.[0]?.message ?? '', /namespaces "a" and "b" both declare/);
+  assert.deepEqual(host.diagnostics.get(inA), [], 'routed to namespace a: not a ghost dependency');
+  server.shutdown();
+});

@@ -1,0 +1,28 @@
+import Arborist from '@npmcli/arborist';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** A fresh empty folder under the OS temp dir. */
+export function tempDir(prefix: string): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), `multiverse-${prefix}-`));
+}
+
+/** Writes `files` (relative path → contents; objects are written as formatted JSON) under `dir`. */
+export async function writeFiles(dir: string, files: Record<string, string | object>): Promise<void> {
+  for (const [relative, contents] of Object.entries(files)) {
+    const file = path.join(dir, relative);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, typeof contents === 'string' ? contents : `${JSON.stringify(contents, null, 2)}\n`);
+  }
+}
+
+/**
+ * Installs `dir` (which must hold a package.json) with the real arborist against `registry`, the way
+ * `npm install` would. `force` installs over peer conflicts, as `npm install --force` does, which is
+ * how users end up with the broken trees the analysis has to explain.
+ */
+export async function installWith(dir: string, registry: string, options: { force?: boolean } = {}): Promise<void> {
+  const cache = path.join(os.tmpdir(), 'multiverse-test-npm-cache');
+  await new Arborist({ path: dir, registry, cache, force: options.force ?? false, audit: false, fund: false, ignoreScripts: true } as Arborist.Options).reify();
+}
