@@ -27,7 +27,7 @@ for (const isolation of isolations) {
         assert.ok(cause instanceof TypeError);
         assert.equal(cause.code, 'ECONFIG');
         assert.equal(cause.message, 'configuration missing');
-        assert.match(e.message, /Extension "throws-.*" failed to load/);
+        assert.match(e.message, /Extension "throws-.*" failed to load: TypeError: configuration missing\./);
       }),
     );
     assert.equal(manager.list().some((e) => e.name === `throws-${isolation}`), false);

@@ -73,7 +73,8 @@ export class Runner {
           this.methods = (data as { methods: string[] }).methods;
           markReady();
         } else if (type === 'failed') {
-          this.reason = { code: 'EEXTENSIONLOAD', message: `Extension "${spec.name}" failed to load`, cause: fromWireError(data as WireError, `extension "${spec.name}"`) };
+          const cause = fromWireError(data as WireError, `extension "${spec.name}"`);
+          this.reason = { code: 'EEXTENSIONLOAD', message: `Extension "${spec.name}" failed to load: ${cause.name}: ${cause.message}`, cause };
           this.launched.kill();
         }
       },
