@@ -30,7 +30,7 @@ export interface Launched {
   stderr: Readable | null;
   sync: SyncCaller | undefined;
   kill(): void;
-  /** Calls back once, when the extension is gone and its output is flushed. */
+  /** Calls back once, when the extension is gone (its last output may still be in flight). */
   onGone(callback: (exit: { code: number | null; signal: string | null; error: Error | undefined }) => void): void;
 }
 
@@ -81,7 +81,7 @@ function launchProcess(spec: ExtensionSpec, init: BootInit): Launched {
   let gone: ((exit: { code: number | null; signal: string | null; error: Error | undefined }) => void) | undefined;
   child.on('error', (e) => {
     error ??= e;
-    // A process that never spawned emits no 'close'.
+    // A process that never spawned emits no 'exit'.
     if (child.pid === undefined) gone?.({ code: null, signal: null, error });
   });
   return {
@@ -94,8 +94,9 @@ function launchProcess(spec: ExtensionSpec, init: BootInit): Launched {
     kill: () => void child.kill('SIGKILL'),
     onGone: (callback) => {
       gone = callback;
-      // 'close' comes after 'exit' and after stdout/stderr are drained, so the stderr tail is complete.
-      child.once('close', (code, signal) => callback({ code, signal, error }));
+      // Not 'close': a grandchild holding the inherited pipes open would delay it indefinitely. The
+      // runner waits briefly for the output to drain instead.
+      child.once('exit', (code, signal) => callback({ code, signal, error }));
     },
   };
 }
