@@ -16,7 +16,9 @@ interface Bench {
 const repoRoot = path.resolve(__dirname, '..', '..');
 const fixtures = path.join(repoRoot, 'bench', 'fixtures');
 const SAMPLES = 7;
-const CALLS_PER_SAMPLE = 1000;
+/** Round trips alternate baseline and candidate often, in short samples: the cores are shared and load comes in bursts. */
+const RT_SAMPLES = 21;
+const CALLS_PER_SAMPLE = 500;
 const PIPELINED = 10_000;
 
 function median(values: number[]): number {
@@ -108,15 +110,15 @@ async function main(): Promise<void> {
 
   try {
     // --- cold start -------------------------------------------------------------------------
-    const bareWorkerStart = await samples(async () => {
+    const bareWorkerStart = async (): Promise<number> => {
       const start = performance.now();
       const worker = new Worker(rawWorkerFile);
       await new Promise((resolve) => worker.once('message', resolve));
       const elapsed = performance.now() - start;
       await worker.terminate();
       return elapsed;
-    });
-    const bareForkStart = await samples(async () => {
+    };
+    const bareForkStart = async (): Promise<number> => {
       const start = performance.now();
       const child = fork(rawChildFile, [], { serialization: 'advanced', execArgv: [] });
       await new Promise((resolve) => child.once('message', resolve));
@@ -124,21 +126,20 @@ async function main(): Promise<void> {
       child.kill();
       await new Promise((resolve) => child.once('exit', resolve));
       return elapsed;
-    });
+    };
     let starts = 0;
-    const coldStart = (isolation: 'worker' | 'process'): Promise<number> =>
-      samples(async () => {
-        const name = `cold-${starts++}`;
-        const start = performance.now();
-        await manager.load({ name, path: 'rpc-bench', isolation });
-        const elapsed = performance.now() - start;
-        await manager.stop(name);
-        return elapsed;
-      });
-    const extWorkerStart = await coldStart('worker');
-    const extProcessStart = await coldStart('process');
-    rows.push(['cold start, worker', `${extWorkerStart.toFixed(1)} ms`, `${bareWorkerStart.toFixed(1)} ms (new Worker)`, ratio(extWorkerStart, bareWorkerStart), '≤ 1.5×']);
-    rows.push(['cold start, process', `${extProcessStart.toFixed(1)} ms`, `${bareForkStart.toFixed(1)} ms (fork)`, ratio(extProcessStart, bareForkStart), '≤ 1.5×']);
+    const coldStart = (isolation: 'worker' | 'process') => async (): Promise<number> => {
+      const name = `cold-${starts++}`;
+      const start = performance.now();
+      await manager.load({ name, path: 'rpc-bench', isolation });
+      const elapsed = performance.now() - start;
+      await manager.stop(name);
+      return elapsed;
+    };
+    const [bareWorker, extWorkerStart] = await paired(bareWorkerStart, coldStart('worker'), 9);
+    const [bareFork, extProcessStart] = await paired(bareForkStart, coldStart('process'), 9);
+    rows.push(['cold start, worker', `${extWorkerStart.toFixed(1)} ms`, `${bareWorker.toFixed(1)} ms (new Worker)`, ratio(extWorkerStart, bareWorker), '≤ 1.5×']);
+    rows.push(['cold start, process', `${extProcessStart.toFixed(1)} ms`, `${bareFork.toFixed(1)} ms (fork)`, ratio(extProcessStart, bareFork), '≤ 1.5×']);
 
     // --- round trips and pipelining ----------------------------------------------------------
     const rawWorker = new Worker(rawWorkerFile);
@@ -156,13 +157,13 @@ async function main(): Promise<void> {
     const extWorker: ExtensionHandle<Bench> = await manager.load<Bench>({ name: 'rt-worker', path: 'rpc-bench', isolation: 'worker' });
     const extProcess: ExtensionHandle<Bench> = await manager.load<Bench>({ name: 'rt-process', path: 'rpc-bench', isolation: 'process' });
 
-    const [rawWorkerRt, extWorkerRt] = await paired(roundTrip(() => worker.request(1)), roundTrip(() => extWorker.ping(1)));
+    const [rawWorkerRt, extWorkerRt] = await paired(roundTrip(() => worker.request(1)), roundTrip(() => extWorker.ping(1)), RT_SAMPLES);
     const syncRt = await samples(async () => {
       const start = performance.now();
       for (let i = 0; i < CALLS_PER_SAMPLE; i++) extWorker.sync.ping(1);
       return ((performance.now() - start) * 1000) / CALLS_PER_SAMPLE;
     });
-    const [rawProcessRt, extProcessRt] = await paired(roundTrip(() => processChannel.request(1)), roundTrip(() => extProcess.ping(1)));
+    const [rawProcessRt, extProcessRt] = await paired(roundTrip(() => processChannel.request(1)), roundTrip(() => extProcess.ping(1)), RT_SAMPLES);
     rows.push(['round trip, worker', `${extWorkerRt.toFixed(1)} µs`, `${rawWorkerRt.toFixed(1)} µs (postMessage)`, ratio(extWorkerRt, rawWorkerRt), '≤ 1.3×']);
     rows.push(['sync call, worker (ext.sync)', `${syncRt.toFixed(1)} µs`, `${rawWorkerRt.toFixed(1)} µs (postMessage)`, ratio(syncRt, rawWorkerRt), '—']);
     rows.push(['round trip, process', `${extProcessRt.toFixed(1)} µs`, `${rawProcessRt.toFixed(1)} µs (fork IPC, advanced)`, ratio(extProcessRt, rawProcessRt), '≤ 1.3×']);
@@ -223,7 +224,7 @@ async function main(): Promise<void> {
   const header: [string, string, string, string, string] = ['measure', 'multiverse', 'baseline (same run)', 'ratio', 'target'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
   const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
-  console.log(`medians of ${SAMPLES} samples (${CALLS_PER_SAMPLE} sequential calls each for round trips, ${PIPELINED} in flight for pipelining)`);
+  console.log(`medians of ${SAMPLES} samples (round trips: ${RT_SAMPLES} samples of ${CALLS_PER_SAMPLE} sequential calls; pipelining: ${PIPELINED} calls in flight), baseline and candidate alternating`);
   console.log(line(header));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const row of rows) console.log(line(row));

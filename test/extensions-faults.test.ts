@@ -27,7 +27,7 @@ for (const isolation of isolations) {
         assert.ok(cause instanceof TypeError);
         assert.equal(cause.code, 'ECONFIG');
         assert.equal(cause.message, 'configuration missing');
-        assert.match(e.message, /Extension "throws-.*" failed to load/);
+        assert.match(e.message, /Extension "throws-.*" failed to load: TypeError: configuration missing\./);
       }),
     );
     assert.equal(manager.list().some((e) => e.name === `throws-${isolation}`), false);
@@ -41,6 +41,14 @@ for (const isolation of isolations) {
         assert.match((e.cause as Error).message, /must default-export a class extending ExtensionBase .*its default export is an object, not a class/);
       }),
     );
+  });
+
+  test(`${isolation}: an extension that does not load within limits.startTimeoutMs is killed`, async () => {
+    await assert.rejects(
+      manager.load({ name: `slow-${isolation}`, path: 'slow-load', isolation, limits: { ...limits, startTimeoutMs: 100 } }),
+      isExtensionError('EEXTENSIONSTART', (e) => assert.match(e.message, /did not finish loading within 100 ms/)),
+    );
+    assert.equal(manager.list().some((e) => e.name === `slow-${isolation}`), false);
   });
 
   test(`${isolation}: an exit rejects pending calls with the exit code and the stderr tail; restart() recovers`, async () => {

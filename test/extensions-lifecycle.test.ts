@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { ExtensionManager, type ExtensionRestartEvent, type ProxiedSingleton } from 'multiverse';
+import { ExtensionManager, type ExtensionExitEvent, type ExtensionRestartEvent, type ProxiedSingleton } from 'multiverse';
 import { extensionsRoot, type Toolbox } from './support/extensions';
 
 interface Hooks {
@@ -47,6 +47,19 @@ test('restart resolves to a fresh handle; old handles follow the new run; calls 
   assert.equal(info?.state, 'running');
   assert.equal(info?.pid, secondPid);
   await manager.stop('restartable');
+});
+
+test('restarts asked for at the same time run one after the other and leave one run', { timeout: 30_000 }, async () => {
+  const ext = await manager.load<Toolbox>({ name: 'double-restart', path: 'toolbox', isolation: 'process' });
+  const exits: ExtensionExitEvent[] = [];
+  const onExit = (event: ExtensionExitEvent): void => void exits.push(event);
+  manager.on('exit', onExit);
+  await Promise.all([manager.restart('double-restart'), manager.restart('double-restart')]);
+  manager.off('exit', onExit);
+  assert.deepEqual(exits, [{ name: 'double-restart', error: undefined }, { name: 'double-restart', error: undefined }], 'both earlier runs were stopped');
+  assert.equal(manager.list().find((e) => e.name === 'double-restart')?.restarts, 2);
+  assert.equal(await ext.add(1, 1), 2);
+  await manager.stop('double-restart');
 });
 
 test('list() reports each extension with its state, methods and process', async () => {

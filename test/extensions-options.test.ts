@@ -38,6 +38,7 @@ describe('bad input is refused before anything starts', () => {
     await assert.rejects(manager.load({ name: 'bad-limit', path: 'toolbox', limits: { memoryMb: -1 } }), { code: 'EINVALIDOPTIONS' });
     await assert.rejects(manager.load({ name: 'bad-port', path: 'toolbox', inspect: 70000 }), { code: 'EINVALIDOPTIONS' });
     await assert.rejects(manager.load({ name: 'bad-api', path: 'toolbox', apis: { 'no/slash': {} } }), { code: 'EINVALIDOPTIONS' });
+    await assert.rejects(manager.load({ name: 'function-api', path: 'toolbox', apis: { notify: () => undefined } }), /API "notify" must be an object with methods or a ProxiedSingleton class/);
   });
 
   test('a second extension with a loaded name', async () => {

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { MessageChannel, Worker } from 'node:worker_threads';
@@ -10,6 +11,13 @@ import type { BootInit } from './child/boot';
 import type { ExtensionSpec } from './load-options';
 
 const childDir = path.join(__dirname, 'child');
+/** The one-file build of an entry point when the repository build made it (it starts faster), else the tsc output. */
+const entryPoint = (name: string): string => {
+  const bundled = path.join(childDir, `${name}.bundle.js`);
+  return existsSync(bundled) ? bundled : path.join(childDir, `${name}.js`);
+};
+const workerMain = entryPoint('worker-main');
+const processMain = entryPoint('process-main');
 /** The built runtime (dist/): a process extension under permissions must be able to read it. */
 const runtimeDir = path.join(__dirname, '..');
 
@@ -22,7 +30,7 @@ export interface Launched {
   stderr: Readable | null;
   sync: SyncCaller | undefined;
   kill(): void;
-  /** Calls back once, when the extension is gone and its output is flushed. */
+  /** Calls back once, when the extension is gone (its last output may still be in flight). */
   onGone(callback: (exit: { code: number | null; signal: string | null; error: Error | undefined }) => void): void;
 }
 
@@ -33,7 +41,7 @@ export function launch(spec: ExtensionSpec, init: BootInit): Launched {
 function launchWorker(spec: ExtensionSpec, init: BootInit): Launched {
   const { port1, port2 } = new MessageChannel();
   const syncState = new SharedArrayBuffer(4);
-  const worker = new Worker(path.join(childDir, 'worker-main.js'), {
+  const worker = new Worker(workerMain, {
     workerData: { ...init, syncPort: port2, syncState },
     transferList: [port2],
     // The default is a copy of the host's environment; only build one when there is something to add.
@@ -63,7 +71,7 @@ function launchWorker(spec: ExtensionSpec, init: BootInit): Launched {
 }
 
 function launchProcess(spec: ExtensionSpec, init: BootInit): Launched {
-  const child: ChildProcess = fork(path.join(childDir, 'process-main.js'), [JSON.stringify(init)], {
+  const child: ChildProcess = fork(processMain, [JSON.stringify(init)], {
     serialization: 'advanced',
     execArgv: processExecArgv(spec, init.treeDir),
     env: { ...process.env, ...spec.env },
@@ -73,7 +81,7 @@ function launchProcess(spec: ExtensionSpec, init: BootInit): Launched {
   let gone: ((exit: { code: number | null; signal: string | null; error: Error | undefined }) => void) | undefined;
   child.on('error', (e) => {
     error ??= e;
-    // A process that never spawned emits no 'close'.
+    // A process that never spawned emits no 'exit'.
     if (child.pid === undefined) gone?.({ code: null, signal: null, error });
   });
   return {
@@ -86,8 +94,9 @@ function launchProcess(spec: ExtensionSpec, init: BootInit): Launched {
     kill: () => void child.kill('SIGKILL'),
     onGone: (callback) => {
       gone = callback;
-      // 'close' comes after 'exit' and after stdout/stderr are drained, so the stderr tail is complete.
-      child.once('close', (code, signal) => callback({ code, signal, error }));
+      // Not 'close': a grandchild holding the inherited pipes open would delay it indefinitely. The
+      // runner waits briefly for the output to drain instead.
+      child.once('exit', (code, signal) => callback({ code, signal, error }));
     },
   };
 }

@@ -4,6 +4,7 @@ import npa from 'npm-package-arg';
 import { InputError } from '../errors';
 import { assertValidName, nameProblem } from '../names';
 import { resolveInside } from '../paths';
+import { ProxiedSingleton } from './proxied-singleton';
 
 export type Isolation = 'worker' | 'process';
 
@@ -97,7 +98,8 @@ export function normalizeLoadOptions(root: string, options: LoadOptions, default
   for (const [key, value] of Object.entries(apis)) {
     const problem = nameProblem(key);
     if (problem !== undefined) throw new InputError('EINVALIDOPTIONS', `${where}: API name ${JSON.stringify(key)} ${problem}.`);
-    if ((typeof value !== 'object' && typeof value !== 'function') || value === null) throw new InputError('EINVALIDOPTIONS', `${where}: API "${key}" must be an object or a ProxiedSingleton class.`);
+    const singletonClass = typeof value === 'function' && (value as { prototype?: unknown }).prototype instanceof ProxiedSingleton;
+    if (!singletonClass && (typeof value !== 'object' || value === null)) throw new InputError('EINVALIDOPTIONS', `${where}: API "${key}" must be an object with methods or a ProxiedSingleton class.`);
   }
   if (options.permissions !== undefined && isolation !== 'process') {
     throw new InputError('EINVALIDOPTIONS', `${where}: permissions need isolation "process"; Node applies its permission model per process, not per worker.`);

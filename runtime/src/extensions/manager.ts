@@ -250,6 +250,9 @@ export class ExtensionManager extends EventEmitter {
 
   /** Stops the current run (if any) and starts a new one after `delayMs`. */
   private async relaunch(extension: Extension, reason: ExtensionRestartEvent['reason'], delayMs = 0): Promise<Runner> {
+    // One (re)start at a time: a restart asked for during another (a file saved during a manual
+    // restart) waits for it and then replaces its run, so no run is left behind unowned.
+    while (extension.starting !== undefined) await extension.starting.catch(() => undefined);
     const previous = extension.runner;
     extension.runner = undefined;
     extension.state = 'restarting';

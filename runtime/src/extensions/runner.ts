@@ -19,7 +19,7 @@ export interface RunnerHooks {
   onExit(error: ExtensionError | undefined): void;
 }
 
-/** How long to wait for the last output of a worker after it exits (its streams end asynchronously). */
+/** How long to wait for the last output after an extension exits (its streams end asynchronously). */
 const OUTPUT_FLUSH_MS = 200;
 const SYNC_DEFAULT_TIMEOUT_MS = 30_000;
 const OOM = /heap out of memory|Reached heap limit|ERR_WORKER_OUT_OF_MEMORY/;
@@ -73,7 +73,8 @@ export class Runner {
           this.methods = (data as { methods: string[] }).methods;
           markReady();
         } else if (type === 'failed') {
-          this.reason = { code: 'EEXTENSIONLOAD', message: `Extension "${spec.name}" failed to load`, cause: fromWireError(data as WireError, `extension "${spec.name}"`) };
+          const cause = fromWireError(data as WireError, `extension "${spec.name}"`);
+          this.reason = { code: 'EEXTENSIONLOAD', message: `Extension "${spec.name}" failed to load: ${cause.name}: ${cause.message}`, cause };
           this.launched.kill();
         }
       },

@@ -8,14 +8,14 @@ const cache = new WeakMap<object, ReadonlySet<string>>();
 
 /**
  * Names a remote caller may call on `object`: functions found on it and its prototypes up to
- * `Object.prototype` or a boundary, except the constructor and names starting with "_" (private by
+ * `Object.prototype` (or `Function.prototype`: `call` and `bind` are not an API) or a boundary, except the constructor and names starting with "_" (private by
  * convention). Accessors are not methods and are skipped.
  */
 export function methodsOf(object: object, refresh = false): ReadonlySet<string> {
   const cached = refresh ? undefined : cache.get(object);
   if (cached !== undefined) return cached;
   const names = new Set<string>();
-  for (let o: object | null = object; o !== null && o !== Object.prototype && !Object.prototype.hasOwnProperty.call(o, rpcBoundary); o = Object.getPrototypeOf(o) as object | null) {
+  for (let o: object | null = object; o !== null && o !== Object.prototype && o !== Function.prototype && !Object.prototype.hasOwnProperty.call(o, rpcBoundary); o = Object.getPrototypeOf(o) as object | null) {
     for (const name of Object.getOwnPropertyNames(o)) {
       if (name === 'constructor' || name.startsWith('_')) continue;
       const descriptor = Object.getOwnPropertyDescriptor(o, name);

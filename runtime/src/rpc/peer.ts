@@ -20,8 +20,6 @@ interface Pending {
   timer: NodeJS.Timeout | undefined;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
-  target: Target;
-  method: string | null;
 }
 
 export interface PeerOptions {
@@ -80,10 +78,6 @@ export class RpcPeer {
     return { pending: this.pending.size, lent: this.lent.size, running: this.running.size };
   }
 
-  get closed(): boolean {
-    return this.closedBy !== undefined;
-  }
-
   /** Calls `method` of the remote object `target` (or the lent function `target` when method is null). */
   call(target: Target, method: string | null, args: unknown[], options?: CallOptions): Promise<unknown> {
     if (this.closedBy !== undefined) return Promise.reject(this.closedBy);
@@ -105,7 +99,7 @@ export class RpcPeer {
       return Promise.reject(this.sendError(error, encoding?.values ?? args, (i) => `args[${i}]`, `call ${this.label(target, method)}`));
     }
     return new Promise((resolve, reject) => {
-      const pending: Pending = { resolve, reject, context: new AsyncResource('MultiverseRpcCall'), timer: undefined, signal, onAbort: undefined, target, method };
+      const pending: Pending = { resolve, reject, context: new AsyncResource('MultiverseRpcCall'), timer: undefined, signal, onAbort: undefined };
       const timeoutMs = options?.timeoutMs ?? this.options.defaultTimeoutMs;
       if (timeoutMs !== undefined && timeoutMs > 0) {
         pending.timer = setTimeout(() => this.giveUp(id, new MultiverseError('ETIMEDOUT', `${this.label(target, method)} on ${this.options.remoteName} did not settle within ${timeoutMs} ms.`)), timeoutMs);
@@ -160,12 +154,12 @@ export class RpcPeer {
   }
 
   /** Decodes values received with lent-function paths, turning handles into callable proxies. */
-  decode(values: unknown[], functions: CallMessage[5]): unknown[] {
+  private decode(values: unknown[], functions: CallMessage[5]): unknown[] {
     if (functions !== undefined) attachFunctions(values, functions, this.makeProxy);
     return values;
   }
 
-  receive(message: Message): void {
+  private receive(message: Message): void {
     if (this.closedBy !== undefined) return;
     switch (message[0]) {
       case CALL:

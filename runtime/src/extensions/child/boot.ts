@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { register } from 'node:module';
+import Module, { register } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../../errors';
+import * as extensionApi from '../../extension-api';
 import { methodsOf } from '../../rpc/methods';
 import { RpcPeer } from '../../rpc/peer';
 import type { Transport } from '../../rpc/transport';
@@ -28,11 +29,27 @@ export interface BootInit {
 const selfEntry = path.join(__dirname, '..', '..', 'extension-api.js');
 
 /**
+ * Registers this bootstrap's own copy of the extension API as the module `multiverse` resolves to.
+ * The repository build bundles the bootstrap into one file (one file loads ~5 ms faster than ~17),
+ * and the extension must get the very classes the bootstrap checks against, not a second copy
+ * read from extension-api.js. Unbundled, extension-api.js is already loaded and stays as it is.
+ */
+function provideSelf(): void {
+  if (require.cache[selfEntry] !== undefined) return;
+  const self = new Module(selfEntry);
+  self.filename = selfEntry;
+  self.loaded = true;
+  self.exports = extensionApi;
+  require.cache[selfEntry] = self;
+}
+
+/**
  * Loads the extension and serves it over `transport`: the common part of the worker and the process
  * entry points. Reports `ready` (with the method names) or `failed` (with the error) to the host,
  * which then owns the lifecycle: on `stop` the extension's `stop()` runs and the thread or process exits.
  */
 export function boot(init: BootInit, transport: Transport, exit: (code: number) => void): RpcPeer {
+  provideSelf();
   provideRuntimeToCommonJs(selfEntry, init.directory, init.treeDir);
   let extension: ExtensionBase | undefined;
   const peer = new RpcPeer(transport, {
