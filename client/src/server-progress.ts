@@ -7,8 +7,8 @@ import { WorkDoneProgress, WorkDoneProgressCancelNotification, WorkDoneProgressC
  * cancel; npm installs take long enough that users need one. Cancel sends
  * `window/workDoneProgress/cancel`, which the server turns into an abort of the install.
  */
-export function showServerProgress(client: LanguageClient): vscode.Disposable {
-  return client.onRequest(WorkDoneProgressCreateRequest.type, ({ token }) => {
+export function showServerProgress(client: LanguageClient): void {
+  client.onRequest(WorkDoneProgressCreateRequest.type, ({ token }) => {
     let progress: vscode.Progress<{ message?: string; increment?: number }> | undefined;
     let finish: (() => void) | undefined;
     let reported = 0;

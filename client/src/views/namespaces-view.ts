@@ -24,6 +24,7 @@ export class NamespacesView implements vscode.TreeDataProvider<NamespaceNode>, R
       this.view,
       this.changed,
       ctx.onDidChangeAnalysis(() => this.refresh()),
+      // Run by the "Load more…" node's click; internal, so the manifest does not list it.
       vscode.commands.registerCommand('multiverse.loadMore', (node: NamespaceNode) => this.loadMore(node)),
     );
   }
