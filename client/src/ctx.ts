@@ -15,7 +15,7 @@ import { AnalysisChangedNotification, Commands, type InstallArguments } from './
 import { showServerProgress } from './server-progress';
 import { explainRestricted } from './trust';
 
-/** Contexts keys the manifest's `when` clauses read. */
+/** Context key the manifest's `when` clauses read (the welcome views when the server is down). */
 const SERVER_RUNNING = 'multiverse.serverRunning';
 
 /**
