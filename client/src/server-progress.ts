@@ -11,16 +11,23 @@ export function showServerProgress(client: LanguageClient): void {
   client.onRequest(WorkDoneProgressCreateRequest.type, ({ token }) => {
     let progress: vscode.Progress<{ message?: string; increment?: number }> | undefined;
     let finish: (() => void) | undefined;
+    // `end` can arrive before VS Code runs the progress task (an install that was already up to date).
+    let ended = false;
     let reported = 0;
-    const report = (value: WorkDoneProgressBegin | WorkDoneProgressReport): void => {
+    /** The newest state, shown as soon as the notification exists (reports can come before it does). */
+    let latest: WorkDoneProgressBegin | WorkDoneProgressReport | undefined;
+    const show = (): void => {
+      if (progress === undefined || latest === undefined) return;
       // VS Code adds increments; the protocol sends the percentage so far.
-      const increment = value.percentage === undefined ? undefined : Math.max(0, value.percentage - reported);
-      if (value.percentage !== undefined) reported = Math.max(reported, value.percentage);
-      progress?.report({ message: value.message, increment });
+      const { percentage, message } = latest;
+      const increment = percentage === undefined ? undefined : Math.max(0, percentage - reported);
+      if (percentage !== undefined) reported = Math.max(reported, percentage);
+      progress.report({ message, increment });
     };
     const subscription = client.onProgress(WorkDoneProgress.type, token, (value) => {
       switch (value.kind) {
         case 'begin':
+          latest = value;
           void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Multiverse: ${value.title}`, cancellable: value.cancellable === true }, (p, cancellation) => {
             progress = p;
             cancellation.onCancellationRequested(() => {
@@ -28,14 +35,16 @@ export function showServerProgress(client: LanguageClient): void {
               p.report({ message: 'cancelling…' });
               void client.sendNotification(WorkDoneProgressCancelNotification.type, { token });
             });
-            report(value);
-            return new Promise<void>((resolve) => (finish = resolve));
+            show();
+            return ended ? Promise.resolve() : new Promise<void>((resolve) => (finish = resolve));
           });
           break;
         case 'report':
-          report(value);
+          latest = value;
+          show();
           break;
         case 'end':
+          ended = true;
           subscription.dispose();
           finish?.();
           break;
