@@ -26,9 +26,10 @@ for (const isolation of isolations) {
     });
     after(() => manager.stopAll());
 
-    test('every property is a remote method, and the handle is not a thenable', async () => {
+    test('every property is a remote method; the handle is neither a thenable nor JSON-able', async () => {
       assert.equal(await ext.add(2, 3), 5);
       assert.equal((ext as unknown as { then?: unknown }).then, undefined);
+      assert.equal(JSON.stringify(ext), '{}');
     });
 
     test('many calls in flight settle independently, in any order', async () => {
