@@ -200,7 +200,9 @@ export class ExtensionManager extends EventEmitter {
   private async callWhenStarted(extension: Extension, method: string, args: unknown[], options: CallOptions | undefined): Promise<unknown> {
     const runner = extension.starting === undefined ? extension.runner : await extension.starting;
     if (runner === undefined) {
-      throw extension.lastError ?? new ExtensionError('EEXTENSIONSTOPPED', `Extension "${extension.spec.name}" was stopped; load it again to call ${method}().`, { extension: extension.spec.name });
+      const stopped = new ExtensionError('EEXTENSIONSTOPPED', `Extension "${extension.spec.name}" was stopped; load it again to call ${method}().`, { extension: extension.spec.name });
+      // A crash explains a failed restart; after stop(), "stopped" is the news.
+      throw extension.state === 'stopped' ? stopped : (extension.lastError ?? stopped);
     }
     return runner.call(method, args, options);
   }
