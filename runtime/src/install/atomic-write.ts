@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, rename, rm, stat, writeFile } from 'node:fs/promises';
 
 /**
  * Writes `file` by writing a temporary file beside it and renaming it over the original, so a
@@ -13,7 +13,9 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
     () => undefined,
   );
   try {
-    await writeFile(temp, content, mode === undefined ? undefined : { mode });
+    await writeFile(temp, content);
+    // chmod, not writeFile's mode option, which the umask would narrow.
+    if (mode !== undefined) await chmod(temp, mode);
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });
