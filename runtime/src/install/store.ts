@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { link, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, link, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 
 /** What {@link linkIntoStore} did to one tree. */
@@ -68,6 +68,9 @@ async function storeFile(file: string, storeDir: string, result: StoreResult): P
     if (code !== 'ENOENT') throw error;
   }
   await mkdir(storeDir, { recursive: true });
+  // Read-only, because every tree shares this inode: an edit in one tree's node_modules would
+  // silently change all of them and make the entry's content disagree with its name.
+  await chmod(file, info.mode & 0o555);
   try {
     await link(file, entry);
     result.added += 1;
