@@ -102,11 +102,13 @@ for (const isolation of isolations) {
       assert.equal(await ext.add(2, 2), 4);
     });
 
-    test('the host’s async context follows a host → extension → host chain 10 levels deep', async () => {
+    test('async contexts follow a host → extension → host chain 10 levels deep, on both sides', async () => {
       seenByHost.length = 0;
+      await ext.contextsSeen();
       const depth = await chainContext.run('root', () => ext.pingHost(10));
       assert.equal(depth, 10);
       assert.deepEqual(seenByHost, ['root', ...Array.from({ length: 10 }, (_, i) => `level ${10 - i}`)]);
+      assert.deepEqual(await ext.contextsSeen(), [null, ...Array.from({ length: 10 }, (_, i) => `extension level ${10 - i}`)]);
     });
 
     test('functions the extension drops are released on the host; kept ones are not', async () => {

@@ -45,6 +45,7 @@ export interface Toolbox {
   pid(): number;
   log(message: string): Promise<number>;
   pingHost(depth: number): Promise<number>;
+  contextsSeen(): (string | null)[];
   syncReentry(): Promise<unknown>;
   busy(ms: number): string;
   nope(): never;
