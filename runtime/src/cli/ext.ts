@@ -68,17 +68,10 @@ async function call(args: string[], io: CliIO): Promise<number> {
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new InputError('EUSAGE', `--timeout must be a positive number of milliseconds, got ${JSON.stringify(values.timeout)}`);
   const callArgs = parseArguments(json);
-  const root = await projectDir(values.project, io.cwd);
-  const config = await requireConfig(root);
-  const declared = config.extensions[name];
-  if (declared === undefined) {
-    const names = Object.keys(config.extensions);
-    throw new InputError('ENOTDECLARED', `no extension "${name}" in ${config.file}; declared: ${names.length === 0 ? '(none)' : names.join(', ')}.`);
-  }
-  const manager = new ExtensionManager({ root });
+  const manager = new ExtensionManager({ root: await projectDir(values.project, io.cwd) });
   manager.on('log', (event: ExtensionLogEvent) => io.stderr.write(`[${event.name}] ${event.line}\n`));
   try {
-    const ext = await manager.load({ name, path: declared.path, isolation: declared.isolation, dependencies: declared.dependencies });
+    const ext = await manager.loadDeclared(name);
     const result = await ext[method]?.(...callArgs, callOptions({ timeoutMs }));
     io.stdout.write(`${JSON.stringify(result === undefined ? null : result, null, 2)}\n`);
     return EXIT_OK;
