@@ -38,6 +38,7 @@ export interface Toolbox {
   cancelledCount(): number;
   spin(): never;
   exit(code: number): void;
+  exitNow(code: number): never;
   crashLater(message: string): void;
   writeStderr(text: string): void;
   allocate(): never;
