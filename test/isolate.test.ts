@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmod, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { applyIsolation, defaultNamespace, planIsolation } from 'multiverse';
@@ -45,6 +45,8 @@ test('moving into an existing namespace adds to it; a different spec already the
   assert.equal(plan.newNamespace, false);
   assert.deepEqual(plan.result.namespaces.old?.dependencies, { a: '0.9.0', b: '^2.0.0' });
   await assert.rejects(planIsolation(project, 'a', { namespace: 'old' }), /namespace "old" .* already declares "a": "0\.9\.0", but package\.json has "1\.0\.0"/);
+  await writeFile(path.join(project, 'package.json'), JSON.stringify({ dependencies: { b: '^2.0.0' }, devDependencies: { b: '^2.1.0' } }));
+  await assert.rejects(planIsolation(project, 'b'), /lists "b" as "\^2\.0\.0" in dependencies and as "\^2\.1\.0" in devDependencies; keep one/);
 });
 
 test('a new multiverse.json points at the schema when the multiverse package is installed', async () => {

@@ -48,7 +48,10 @@ Exit codes: 0 moved (and installed); 2 bad name, no such dependency, bad config,
       } catch (error) {
         await revertIsolation(plan);
         const message = error instanceof Error ? error.message : String(error);
-        throw new MultiverseError(error instanceof MultiverseError ? error.code : 'EINSTALL', `${message}\npackage.json and multiverse.json were put back as they were.`, { cause: error });
+        const restored = `${message}\npackage.json and multiverse.json were put back as they were.`;
+        // Keep the kind of the failure: a bad package name stays bad input, a crash stays a crash.
+        if (error instanceof InputError) throw new InputError(error.code, restored, { cause: error });
+        throw new MultiverseError(error instanceof MultiverseError ? error.code : 'EINSTALL', restored, { cause: error });
       }
       if (!values.json) io.stdout.write(summary(installed));
     }

@@ -55,8 +55,14 @@ async function storeFile(file: string, storeDir: string, result: StoreResult): P
   const entry = path.join(storeDir, key);
   const temp = `${file}.multiverse-link`;
   try {
-    await link(entry, temp);
-    await rename(temp, file);
+    const stored = await stat(entry);
+    // Already that inode: the file was a hardlink of another one in the tree (esbuild's install
+    // script links its binary so) that went into the store first. Renaming a link over another
+    // link of the same inode does nothing, so linking again would leave the temporary link behind.
+    if (stored.ino !== info.ino || stored.dev !== info.dev) {
+      await link(entry, temp);
+      await rename(temp, file);
+    }
     result.reused += 1;
     return;
   } catch (error) {

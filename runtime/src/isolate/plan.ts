@@ -50,6 +50,11 @@ export async function planIsolation(projectDir: string, packageName: string, opt
     throw new InputError('ENOTADEPENDENCY', `${manifestFile} has no dependency "${packageName}" in ${FIELDS.join(', ')}; isolate moves an existing dependency. To add a new one, declare it in a namespace of ${CONFIG_FILE}.`);
   }
   const spec = (manifest[field] as Record<string, string>)[packageName] as string;
+  const other = fields.find((f) => (manifest[f] as Record<string, string>)[packageName] !== spec);
+  if (other !== undefined) {
+    // Moving one spec and dropping the other would lose what the user wrote.
+    throw new InputError('ECONFLICTINGSPEC', `${manifestFile} lists "${packageName}" as "${spec}" in ${field} and as "${(manifest[other] as Record<string, string>)[packageName]}" in ${other}; keep one, then isolate it.`);
+  }
   const specIssue = dependencyProblem(packageName, spec);
   if (specIssue !== undefined) throw new InputError('EINVALIDSPEC', `cannot isolate: ${manifestFile}: ${specIssue}.`);
   const namespace = options.namespace ?? defaultNamespace(packageName, spec);
