@@ -59,6 +59,26 @@ function roundTrip(call: () => Promise<unknown>): () => Promise<number> {
   };
 }
 
+/**
+ * CPU microseconds per call spent by this process, host and worker threads together: far steadier
+ * than wall time on shared cores, and it is what the RPC layer adds that matters.
+ */
+function cpuPerCall(call: () => Promise<unknown>, pipelinedCalls: boolean): () => Promise<number> {
+  return async () => {
+    const count = pipelinedCalls ? PIPELINED : CALLS_PER_SAMPLE;
+    const before = process.cpuUsage();
+    if (pipelinedCalls) {
+      const calls: Promise<unknown>[] = [];
+      for (let i = 0; i < count; i++) calls.push(call());
+      await Promise.all(calls);
+    } else {
+      for (let i = 0; i < count; i++) await call();
+    }
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / count;
+  };
+}
+
 /** Calls per second with PIPELINED calls in flight at once. */
 function pipelined(call: () => Promise<unknown>): () => Promise<number> {
   return async () => {
@@ -167,6 +187,11 @@ async function main(): Promise<void> {
     rows.push(['round trip, worker', `${extWorkerRt.toFixed(1)} µs`, `${rawWorkerRt.toFixed(1)} µs (postMessage)`, ratio(extWorkerRt, rawWorkerRt), '≤ 1.3×']);
     rows.push(['sync call, worker (ext.sync)', `${syncRt.toFixed(1)} µs`, `${rawWorkerRt.toFixed(1)} µs (postMessage)`, ratio(syncRt, rawWorkerRt), '—']);
     rows.push(['round trip, process', `${extProcessRt.toFixed(1)} µs`, `${rawProcessRt.toFixed(1)} µs (fork IPC, advanced)`, ratio(extProcessRt, rawProcessRt), '≤ 1.3×']);
+
+    const [rawWorkerCpu, extWorkerCpu] = await paired(cpuPerCall(() => worker.request(1), false), cpuPerCall(() => extWorker.ping(1), false), RT_SAMPLES);
+    const [rawWorkerPipeCpu, extWorkerPipeCpu] = await paired(cpuPerCall(() => worker.request(1), true), cpuPerCall(() => extWorker.ping(1), true), 5);
+    rows.push(['CPU per round trip, worker (both threads)', `${extWorkerCpu.toFixed(2)} µs`, `${rawWorkerCpu.toFixed(2)} µs (postMessage)`, ratio(extWorkerCpu, rawWorkerCpu), '']);
+    rows.push(['CPU per pipelined call, worker', `${extWorkerPipeCpu.toFixed(2)} µs`, `${rawWorkerPipeCpu.toFixed(2)} µs (postMessage)`, ratio(extWorkerPipeCpu, rawWorkerPipeCpu), '']);
 
     const [rawWorkerPipe, extWorkerPipe] = await paired(pipelined(() => worker.request(1)), pipelined(() => extWorker.ping(1)), 5);
     const [rawProcessPipe, extProcessPipe] = await paired(pipelined(() => processChannel.request(1)), pipelined(() => extProcess.ping(1)), 5);

@@ -40,6 +40,14 @@ test('ext list prints the declared extensions, as text or JSON', async () => {
   ]);
 });
 
+test('-C/--project points ext at a project from elsewhere', async () => {
+  const listed = await cli(workDir, 'ext', 'list', '--json', '-C', project);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.equal((JSON.parse(listed.stdout) as unknown[]).length, 2);
+  const called = await cli(workDir, 'ext', 'call', 'calc', 'add', '[1, 1]', '--project', project);
+  assert.equal(called.stdout, '2\n');
+});
+
 test('ext call runs a method and prints its result as JSON; the extension’s output goes to stderr', async () => {
   const worker = await cli(project, 'ext', 'call', 'calc', 'add', '[2, 3]');
   assert.equal(worker.code, 0, worker.stderr);
@@ -70,4 +78,5 @@ test('ext exits 2 on usage errors and unknown extensions', async () => {
   assert.match(unknown.stderr, /no extension "nope" in .*multiverse\.json; declared: calc, calc-process\./);
   const noConfig = await cli(workDir, 'ext', 'list');
   assert.equal(noConfig.code, 2);
+  assert.match(noConfig.stderr, /no multiverse\.json in /);
 });

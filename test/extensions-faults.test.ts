@@ -95,6 +95,15 @@ test('worker: a synchronous call to a stuck extension gives up at the call timeo
   await manager.stop('sync-stuck');
 });
 
+test('worker: an extension that exits during a synchronous call wakes the host with the exit code', async () => {
+  const ext = await manager.load<Toolbox>({ name: 'sync-exit', path: 'toolbox', isolation: 'worker', limits });
+  assert.throws(() => ext.sync.exitNow(4), isExtensionError('EEXTENSIONEXIT', (e) => {
+    assert.equal(e.exitCode, 4);
+    assert.match(e.message, /exited with code 4 during the synchronous call exitNow\(\)/);
+  }));
+  await manager.stop('sync-exit');
+});
+
 test('stop() during load() makes the load fail without leaving the extension running', async () => {
   const loading = manager.load<Toolbox>({ name: 'short-lived', path: 'toolbox', isolation: 'process', limits });
   await manager.stop('short-lived');

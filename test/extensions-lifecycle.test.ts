@@ -71,6 +71,7 @@ test('list() reports each extension with its state, methods and process', async 
   assert.equal(typeof info?.threadId, 'number');
   assert.ok(info?.methods.includes('add'));
   assert.equal(info?.entry, path.join(extensionsRoot, 'toolbox', 'index.js'));
+  assert.equal(await manager.call('listed', 'add', [2, 3]), 5, 'call() by name works like the handle');
   await manager.stop('listed');
 });
 

@@ -26,9 +26,10 @@ for (const isolation of isolations) {
     });
     after(() => manager.stopAll());
 
-    test('every property is a remote method, and the handle is not a thenable', async () => {
+    test('every property is a remote method; the handle is neither a thenable nor JSON-able', async () => {
       assert.equal(await ext.add(2, 3), 5);
       assert.equal((ext as unknown as { then?: unknown }).then, undefined);
+      assert.equal(JSON.stringify(ext), '{}');
     });
 
     test('many calls in flight settle independently, in any order', async () => {
@@ -101,11 +102,13 @@ for (const isolation of isolations) {
       assert.equal(await ext.add(2, 2), 4);
     });
 
-    test('the host’s async context follows a host → extension → host chain 10 levels deep', async () => {
+    test('async contexts follow a host → extension → host chain 10 levels deep, on both sides', async () => {
       seenByHost.length = 0;
+      await ext.contextsSeen();
       const depth = await chainContext.run('root', () => ext.pingHost(10));
       assert.equal(depth, 10);
       assert.deepEqual(seenByHost, ['root', ...Array.from({ length: 10 }, (_, i) => `level ${10 - i}`)]);
+      assert.deepEqual(await ext.contextsSeen(), [null, ...Array.from({ length: 10 }, (_, i) => `extension level ${10 - i}`)]);
     });
 
     test('functions the extension drops are released on the host; kept ones are not', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { chmod, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { applyIsolation, defaultNamespace, planIsolation } from 'multiverse';
@@ -25,7 +25,9 @@ test('planning writes nothing; applying keeps CRLF line ends and removes every l
   assert.equal(await readFile(path.join(project, 'package.json'), 'utf8'), manifest);
   assert.deepEqual([plan.namespace, plan.field, plan.spec, plan.newNamespace, plan.config.before], ['react-17', 'dependencies', '^17.0.2', true, null]);
   assert.deepEqual(plan.result.namespaces['react-17']?.dependencies, { react: '^17.0.2' });
+  await chmod(path.join(project, 'package.json'), 0o640);
   await applyIsolation(plan);
+  assert.equal((await stat(path.join(project, 'package.json'))).mode & 0o777, 0o640, 'the rewritten file keeps its permissions');
   assert.equal(
     await readFile(path.join(project, 'package.json'), 'utf8'),
     '{\r\n    "name": "app",\r\n    "dependencies": {\r\n        "lodash": "^4.17.21"\r\n    },\r\n    "devDependencies": {\r\n    }\r\n}\r\n',
@@ -43,4 +45,15 @@ test('moving into an existing namespace adds to it; a different spec already the
   assert.equal(plan.newNamespace, false);
   assert.deepEqual(plan.result.namespaces.old?.dependencies, { a: '0.9.0', b: '^2.0.0' });
   await assert.rejects(planIsolation(project, 'a', { namespace: 'old' }), /namespace "old" .* already declares "a": "0\.9\.0", but package\.json has "1\.0\.0"/);
+  await writeFile(path.join(project, 'package.json'), JSON.stringify({ dependencies: { b: '^2.0.0' }, devDependencies: { b: '^2.1.0' } }));
+  await assert.rejects(planIsolation(project, 'b'), /lists "b" as "\^2\.0\.0" in dependencies and as "\^2\.1\.0" in devDependencies; keep one/);
+});
+
+test('a new multiverse.json points at the schema when the multiverse package is installed', async () => {
+  const project = await makeProject(workDir, 'http://127.0.0.1:9/', {
+    'package.json': JSON.stringify({ dependencies: { a: '1.0.0' } }),
+    'node_modules/multiverse/schema/multiverse.schema.json': '{}',
+  });
+  const plan = await planIsolation(project, 'a');
+  assert.deepEqual(JSON.parse(plan.config.after), { $schema: './node_modules/multiverse/schema/multiverse.schema.json', namespaces: { 'a-1': { dependencies: { a: '1.0.0' } } } });
 });

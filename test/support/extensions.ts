@@ -38,6 +38,7 @@ export interface Toolbox {
   cancelledCount(): number;
   spin(): never;
   exit(code: number): void;
+  exitNow(code: number): never;
   crashLater(message: string): void;
   writeStderr(text: string): void;
   allocate(): never;
@@ -45,6 +46,7 @@ export interface Toolbox {
   pid(): number;
   log(message: string): Promise<number>;
   pingHost(depth: number): Promise<number>;
+  contextsSeen(): (string | null)[];
   syncReentry(): Promise<unknown>;
   busy(ms: number): string;
   nope(): never;

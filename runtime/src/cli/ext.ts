@@ -5,9 +5,10 @@ import { InputError } from '../errors';
 import { callOptions } from '../rpc/call-options';
 import { ExtensionManager, type ExtensionLogEvent } from '../extensions/manager';
 import { EXIT_FINDINGS, EXIT_OK, type CliIO, type Command } from './command';
+import { projectDir, projectHelp, projectOption } from './project-option';
 
-const help = `Usage: multiverse ext list [--json]
-       multiverse ext call <name> <method> [json-args] [--timeout <ms>]
+const help = `Usage: multiverse ext list [--json] [-C <dir>]
+       multiverse ext call <name> <method> [json-args] [--timeout <ms>] [-C <dir>]
 
 Runs the isolated extensions declared under "extensions" in multiverse.json.
 
@@ -20,6 +21,7 @@ Runs the isolated extensions declared under "extensions" in multiverse.json.
 Options:
   --json           (list) print JSON
   --timeout <ms>   (call) give up on the call after this many milliseconds
+${projectHelp}
 
 Exit codes: 0 success; 1 the extension failed to start or the method threw (message on stderr);
 2 usage errors, a bad multiverse.json or an unknown extension.
@@ -39,9 +41,9 @@ export const extCommand: Command = {
 };
 
 async function list(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, ...projectOption } });
   if (positionals.length > 0) throw new InputError('EUSAGE', `"ext list" takes no arguments, got ${positionals.join(' ')}`);
-  const config = await requireConfig(io.cwd);
+  const config = await requireConfig(await projectDir(values.project, io.cwd));
   const rows = Object.entries(config.extensions).map(([name, e]) => ({ name, isolation: e.isolation, path: e.path, dependencies: e.dependencies }));
   if (values.json) {
     io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -60,22 +62,16 @@ async function list(args: string[], io: CliIO): Promise<number> {
 }
 
 async function call(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { timeout: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { timeout: { type: 'string' }, ...projectOption } });
   const [name, method, json, ...extra] = positionals;
   if (name === undefined || method === undefined || extra.length > 0) throw new InputError('EUSAGE', 'expects <name> <method> [json-args]. Run "multiverse ext --help".');
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new InputError('EUSAGE', `--timeout must be a positive number of milliseconds, got ${JSON.stringify(values.timeout)}`);
   const callArgs = parseArguments(json);
-  const config = await requireConfig(io.cwd);
-  const declared = config.extensions[name];
-  if (declared === undefined) {
-    const names = Object.keys(config.extensions);
-    throw new InputError('ENOTDECLARED', `no extension "${name}" in ${config.file}; declared: ${names.length === 0 ? '(none)' : names.join(', ')}.`);
-  }
-  const manager = new ExtensionManager({ root: io.cwd });
+  const manager = new ExtensionManager({ root: await projectDir(values.project, io.cwd) });
   manager.on('log', (event: ExtensionLogEvent) => io.stderr.write(`[${event.name}] ${event.line}\n`));
   try {
-    const ext = await manager.load({ name, path: declared.path, isolation: declared.isolation, dependencies: declared.dependencies });
+    const ext = await manager.loadDeclared(name);
     const result = await ext[method]?.(...callArgs, callOptions({ timeoutMs }));
     io.stdout.write(`${JSON.stringify(result === undefined ? null : result, null, 2)}\n`);
     return EXIT_OK;
@@ -100,8 +96,8 @@ function parseArguments(json: string | undefined): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
-async function requireConfig(cwd: string): Promise<ProjectConfig> {
-  const config = await readConfig(cwd);
-  if (config === null) throw new InputError('ENOCONFIG', `no multiverse.json in ${cwd}; declare extensions under "extensions" there.`);
+async function requireConfig(root: string): Promise<ProjectConfig> {
+  const config = await readConfig(root);
+  if (config === null) throw new InputError('ENOCONFIG', `no multiverse.json in ${root}; declare extensions under "extensions" there.`);
   return config;
 }

@@ -3,11 +3,12 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { MessageChannel, Worker } from 'node:worker_threads';
-import { SyncCaller } from '../rpc/sync-call';
+import { SYNC_STATE_BYTES, SyncCaller } from '../rpc/sync-call';
 import { processTransport } from '../rpc/process-transport';
 import type { Transport } from '../rpc/transport';
 import { workerTransport } from '../rpc/worker-transport';
 import type { BootInit } from './child/boot';
+import { ExtensionError } from './extension-error';
 import type { ExtensionSpec } from './load-options';
 
 const childDir = path.join(__dirname, 'child');
@@ -40,7 +41,7 @@ export function launch(spec: ExtensionSpec, init: BootInit): Launched {
 
 function launchWorker(spec: ExtensionSpec, init: BootInit): Launched {
   const { port1, port2 } = new MessageChannel();
-  const syncState = new SharedArrayBuffer(4);
+  const syncState = new SharedArrayBuffer(SYNC_STATE_BYTES);
   const worker = new Worker(workerMain, {
     workerData: { ...init, syncPort: port2, syncState },
     transferList: [port2],
@@ -64,7 +65,12 @@ function launchWorker(spec: ExtensionSpec, init: BootInit): Launched {
     threadId: worker.threadId,
     stdout: worker.stdout,
     stderr: worker.stderr,
-    sync: new SyncCaller(port1, syncState, `extension "${spec.name}"`),
+    sync: new SyncCaller(
+      port1,
+      syncState,
+      `extension "${spec.name}"`,
+      (exitCode, method) => new ExtensionError('EEXTENSIONEXIT', `Extension "${spec.name}" exited with code ${exitCode} during the synchronous call ${method}().`, { extension: spec.name, exitCode }),
+    ),
     kill: () => void worker.terminate(),
     onGone: (callback) => worker.once('exit', (code) => callback({ code, signal: null, error })),
   };

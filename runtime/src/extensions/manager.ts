@@ -127,6 +127,22 @@ export class ExtensionManager extends EventEmitter {
     return this.handleFor<T>(extension);
   }
 
+  /**
+   * Loads an extension declared under "extensions" in the root's multiverse.json (path, isolation,
+   * dependencies), with `options` for what the file does not declare (apis, limits, watch...).
+   */
+  async loadDeclared<T = RemoteObject>(name: string, options: Omit<LoadOptions, 'name' | 'path' | 'isolation' | 'dependencies'> = {}): Promise<ExtensionHandle<T>> {
+    // Loaded on first use, like the installer: the config reader pulls in its JSON schema validator.
+    const config = await (await import('../config/index.js')).readConfig(this.root);
+    if (config === null) throw new InputError('ENOCONFIG', `no multiverse.json in ${this.root}; declare extensions under "extensions" there.`);
+    const declared = config.extensions[name];
+    if (declared === undefined) {
+      const names = Object.keys(config.extensions);
+      throw new InputError('ENOTDECLARED', `no extension "${name}" in ${config.file}; declared: ${names.length === 0 ? '(none)' : names.join(', ')}.`);
+    }
+    return this.load<T>({ ...options, name, path: declared.path, isolation: declared.isolation, dependencies: declared.dependencies });
+  }
+
   /** Stops an extension: its `stop()` hook runs, then it exits (or is killed after `limits.stopTimeoutMs`). */
   async stop(name: string): Promise<void> {
     const extension = this.get(name);
@@ -200,7 +216,9 @@ export class ExtensionManager extends EventEmitter {
   private async callWhenStarted(extension: Extension, method: string, args: unknown[], options: CallOptions | undefined): Promise<unknown> {
     const runner = extension.starting === undefined ? extension.runner : await extension.starting;
     if (runner === undefined) {
-      throw extension.lastError ?? new ExtensionError('EEXTENSIONSTOPPED', `Extension "${extension.spec.name}" was stopped; load it again to call ${method}().`, { extension: extension.spec.name });
+      const stopped = new ExtensionError('EEXTENSIONSTOPPED', `Extension "${extension.spec.name}" was stopped; load it again to call ${method}().`, { extension: extension.spec.name });
+      // A crash explains a failed restart; after stop(), "stopped" is the news.
+      throw extension.state === 'stopped' ? stopped : (extension.lastError ?? stopped);
     }
     return runner.call(method, args, options);
   }

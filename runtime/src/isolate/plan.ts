@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { CONFIG_FILE, parseConfig, type ProjectConfig } from '../config';
 import { dependencyProblem, packageNameProblem } from '../config/dependency-spec';
@@ -50,6 +50,11 @@ export async function planIsolation(projectDir: string, packageName: string, opt
     throw new InputError('ENOTADEPENDENCY', `${manifestFile} has no dependency "${packageName}" in ${FIELDS.join(', ')}; isolate moves an existing dependency. To add a new one, declare it in a namespace of ${CONFIG_FILE}.`);
   }
   const spec = (manifest[field] as Record<string, string>)[packageName] as string;
+  const other = fields.find((f) => (manifest[f] as Record<string, string>)[packageName] !== spec);
+  if (other !== undefined) {
+    // Moving one spec and dropping the other would lose what the user wrote.
+    throw new InputError('ECONFLICTINGSPEC', `${manifestFile} lists "${packageName}" as "${spec}" in ${field} and as "${(manifest[other] as Record<string, string>)[packageName]}" in ${other}; keep one, then isolate it.`);
+  }
   const specIssue = dependencyProblem(packageName, spec);
   if (specIssue !== undefined) throw new InputError('EINVALIDSPEC', `cannot isolate: ${manifestFile}: ${specIssue}.`);
   const namespace = options.namespace ?? defaultNamespace(packageName, spec);
@@ -68,7 +73,7 @@ export async function planIsolation(projectDir: string, packageName: string, opt
   }
   const configAfter =
     configText === null
-      ? `${JSON.stringify({ namespaces: { [namespace]: { dependencies: { [packageName]: spec } } } }, null, 2)}\n`
+      ? `${JSON.stringify({ ...(await schemaReference(root)), namespaces: { [namespace]: { dependencies: { [packageName]: spec } } } }, null, 2)}\n`
       : editJson(configText, existing ? ['namespaces', namespace, 'dependencies', packageName] : ['namespaces', namespace], existing ? spec : { dependencies: { [packageName]: spec } });
   const result = parseConfig(configAfter.replace(/^\uFEFF/, ''), configFile);
   return {
@@ -89,6 +94,15 @@ export function defaultNamespace(packageName: string, spec: string): string {
   const base = packageName.replace(/^@/, '').replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/\.\.+/g, '.');
   const major = /^[\^~=v]?(\d+)(?:\.|$)/.exec(spec.trim())?.[1];
   return (major === undefined ? base : `${base}-${major}`).slice(0, 64);
+}
+
+/**
+ * Points a new multiverse.json at the schema when the project has the multiverse package
+ * installed, so editors other than VS Code (which gets it from the extension) validate it too.
+ */
+async function schemaReference(root: string): Promise<{ $schema?: string }> {
+  const schema = './node_modules/multiverse/schema/multiverse.schema.json';
+  return (await stat(path.join(root, schema)).then(() => true, () => false)) ? { $schema: schema } : {};
 }
 
 async function readExisting(file: string, missing: string): Promise<string> {

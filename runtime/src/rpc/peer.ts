@@ -8,18 +8,23 @@ import { CALL, CANCEL, CONTROL, FAILURE, RELEASE, RESULT, type CallMessage, type
 import type { Transport } from './transport';
 import { fromWireError, toWireError } from './wire-error';
 
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-  /**
-   * The caller's async context, restored when the callee calls back while this call runs. A bare
-   * AsyncResource captures every AsyncLocalStorage store at ~0.1 µs; AsyncLocalStorage.snapshot()
-   * costs ~20 µs on Node 20, as much as the whole round trip.
-   */
-  context: AsyncResource;
-  timer: NodeJS.Timeout | undefined;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
+/**
+ * A call waiting for its answer. It is itself the AsyncResource that captures the caller's async
+ * context (restored when the callee calls back while this call runs): one allocation per call
+ * instead of two. A bare AsyncResource captures every AsyncLocalStorage store at ~0.1 µs, where
+ * AsyncLocalStorage.snapshot() costs ~20 µs on Node 20, as much as the whole round trip.
+ */
+class Pending extends AsyncResource {
+  timer: NodeJS.Timeout | undefined = undefined;
+  onAbort: (() => void) | undefined = undefined;
+
+  constructor(
+    readonly resolve: (value: unknown) => void,
+    readonly reject: (error: unknown) => void,
+    readonly signal: AbortSignal | undefined,
+  ) {
+    super('MultiverseRpcCall');
+  }
 }
 
 export interface PeerOptions {
@@ -99,7 +104,7 @@ export class RpcPeer {
       return Promise.reject(this.sendError(error, encoding?.values ?? args, (i) => `args[${i}]`, `call ${this.label(target, method)}`));
     }
     return new Promise((resolve, reject) => {
-      const pending: Pending = { resolve, reject, context: new AsyncResource('MultiverseRpcCall'), timer: undefined, signal, onAbort: undefined };
+      const pending = new Pending(resolve, reject, signal);
       const timeoutMs = options?.timeoutMs ?? this.options.defaultTimeoutMs;
       if (timeoutMs !== undefined && timeoutMs > 0) {
         pending.timer = setTimeout(() => this.giveUp(id, new MultiverseError('ETIMEDOUT', `${this.label(target, method)} on ${this.options.remoteName} did not settle within ${timeoutMs} ms.`)), timeoutMs);
@@ -198,7 +203,7 @@ export class RpcPeer {
     if (functions !== undefined) attachFunctions(args, functions, this.makeProxy);
     const call: InboundCall = { peer: this, id, sync: false, cancelled: false, controller: undefined };
     this.running.set(id, call);
-    const context = parent === undefined ? undefined : this.pending.get(parent)?.context;
+    const context = parent === undefined ? undefined : this.pending.get(parent);
     if (context === undefined) inbound.run(call, this.run, call, target, method, args);
     else context.runInAsyncScope(inbound.run, inbound, call, this.run, call, target, method, args);
   }

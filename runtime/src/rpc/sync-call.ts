@@ -12,12 +12,17 @@ type SyncAnswer = [id: number, ok: boolean, value: unknown];
 
 /** Slot 0 of the shared state holds the id of the latest answered call. */
 const ANSWERED = 0;
+/** Slot 1 holds 1 + the worker's exit code once it exits, 0 while it runs. */
+const EXITED = 1;
+/** Size of the shared state: two Int32 slots. */
+export const SYNC_STATE_BYTES = 8;
 
 /**
  * The host's side of synchronous calls to a worker extension. The host thread posts the call on a
  * dedicated port and sleeps in `Atomics.wait` until the worker stores the call's id; the answer is
- * then taken off the port with `receiveMessageOnPort`, without the event loop. The wait always has
- * a deadline: a worker that dies mid-call cannot wake the host, so a timeout is the only way out.
+ * then taken off the port with `receiveMessageOnPort`, without the event loop. A worker that exits
+ * wakes the host through the EXITED slot; one that is terminated or runs out of memory cannot, so
+ * the wait always has a deadline as well.
  */
 export class SyncCaller {
   private nextId = 1;
@@ -27,6 +32,7 @@ export class SyncCaller {
     private readonly port: MessagePort,
     buffer: SharedArrayBuffer,
     private readonly remoteName: string,
+    private readonly exitedError: (exitCode: number, method: string) => Error,
   ) {
     this.state = new Int32Array(buffer);
   }
@@ -44,6 +50,8 @@ export class SyncCaller {
     for (;;) {
       const answered = Atomics.load(this.state, ANSWERED);
       if (answered >= id) break;
+      const exited = Atomics.load(this.state, EXITED);
+      if (exited > 0) throw this.exitedError(exited - 1, method);
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new MultiverseError('ETIMEDOUT', `Synchronous call ${method}() on ${this.remoteName} did not return within ${timeoutMs} ms.`);
       Atomics.wait(this.state, ANSWERED, answered, remaining);
@@ -57,6 +65,13 @@ export class SyncCaller {
     }
     throw new MultiverseError('ESYNCLOST', `Synchronous call ${method}() on ${this.remoteName} was answered but the answer was not on the port.`);
   }
+}
+
+/** The worker's side, when it exits: wakes a host blocked in a synchronous call. */
+export function markExited(buffer: SharedArrayBuffer, exitCode: number): void {
+  const state = new Int32Array(buffer);
+  Atomics.store(state, EXITED, exitCode + 1);
+  Atomics.notify(state, ANSWERED);
 }
 
 /** The worker's side: runs each synchronous call like an asynchronous one, then wakes the host. */

@@ -1,5 +1,5 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { serveSyncCalls } from '../../rpc/sync-call';
+import { markExited, serveSyncCalls } from '../../rpc/sync-call';
 import { workerTransport } from '../../rpc/worker-transport';
 import { boot, type BootInit } from './boot';
 
@@ -13,6 +13,9 @@ const init = workerData as WorkerInit;
 const port = parentPort;
 if (port === null) throw new Error('worker-main.js runs only as a worker started by ExtensionManager.');
 const transport = workerTransport(port);
+
+// A host blocked in a synchronous call cannot see the 'exit' event; tell it through shared memory.
+process.on('exit', (code) => markExited(init.syncState, code));
 
 function start(): void {
   const peer = boot(init, transport, (code) => process.exit(code));
