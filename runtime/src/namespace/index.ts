@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InputError } from '../errors';
+import { InputError, MultiverseError } from '../errors';
 import { assertValidName } from '../names';
 import { type Resolution, ResolveError, ResolverCache, resolveModule } from '../resolver';
 import { AddonLoader, type AddonPolicy } from './addons';
@@ -14,7 +14,7 @@ import { staticEsmGraph } from './esm-graph';
 import { createMirror, removeMirror } from './mirror';
 import { createModuleFacade } from './module-facade';
 import { checkAddons, checkEsm, checkRoot, checkShared, type EsmStrategy } from './options';
-import { claimDirectory, isFresh, sweepHostCache } from './path-router';
+import { claimDirectory, isFresh, loadNatively, sweepHostCache } from './path-router';
 
 export { NamespaceModuleNotFoundError } from './errors';
 export { sweepHostCache } from './path-router';
@@ -174,6 +174,26 @@ class NamespaceImpl implements Namespace {
     }
     if (resolution.format === 'module' || resolution.format === 'json') this.esmEntries.add(resolution.path);
     return namespace;
+  }
+
+  requireEsm(file: string): unknown {
+    if (this.esm !== 'paths' || process.features.require_module !== true) {
+      throw new MultiverseError(
+        'ERR_REQUIRE_ESM',
+        `${file} is an ES module and cannot be required inside namespace "${this.name}": ${
+          this.esm === 'hooks' ? 'with esm "hooks" its ES modules load through loader hooks, which only import() reaches' : `Node ${process.version} cannot require ES modules`
+        }. Use "await import(...)" (or ns.import()) for it.`,
+      );
+    }
+    const dir = this.claimEsmDirectory();
+    try {
+      const namespace = loadNatively(dir === this.root ? file : dir + file.slice(this.root.length));
+      this.esmEntries.add(file);
+      return namespace;
+    } finally {
+      // Node files the ES module in require.cache too; the namespace registry holds it instead.
+      sweepHostCache(dir);
+    }
   }
 
   private importShared(specifier: string, options?: unknown): Promise<unknown> {
