@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** Where namespace copies live: a folder with no `node_modules` above it, so lookups cannot leak. */
-export const MIRROR_BASE = path.join(os.tmpdir(), 'multiverse-mirror-');
+const MIRROR_BASE = path.join(os.tmpdir(), 'multiverse-mirror-');
 
 /**
  * Makes a private copy of `root` for one namespace: hard links (the brief measured ~50 ms for
