@@ -175,6 +175,15 @@ for (const esm of ['paths', 'hooks'] as const) {
   });
 }
 
+test('a shared package the app lacks is reported as such', () => {
+  const ns = createNamespace({ name: 'lacking', root: roots.v1, shared: ['fixture-dual'], host: roots.app });
+  assert.throws(
+    () => ns.require('fixture-dual'),
+    (error: unknown) => error instanceof MultiverseError && error.code === 'MODULE_NOT_FOUND' && /listed in "shared".*the app at .* does not have it/.test(error.message),
+  );
+  ns.dispose();
+});
+
 test('a package missing from the namespace names the namespace, the specifier and the importing file', async () => {
   const ns = createNamespace({ name: 'strict', root: roots.v2 });
   assert.throws(
