@@ -169,6 +169,8 @@ for (const esm of ['paths', 'hooks'] as const) {
     assert.equal(dual.libVersion, '1.0.0');
     const esmDual = await ns.import<{ label: string }>('fixture-dual');
     assert.equal(esmDual.label, 'dual-shared-esm');
+    const esmOnly = await ns.import<{ libVersion: string }>('fixture-esm');
+    assert.equal(esmOnly.libVersion, '1.0.0', 'shared by name: even the copy fixture-esm nests comes from the app');
     assert.equal(ns.resolve('fixture-lib').namespace, null);
     assert.equal(ns.resolve('fixture-lib').path, path.join(roots.app, 'node_modules', 'fixture-lib', 'index.js'));
     ns.dispose();
