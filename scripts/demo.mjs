@@ -39,8 +39,6 @@ function fail(message) {
   console.error(`\ndemo: ${message}\nThe demo app is in ${app}.`);
   process.exit(1);
 }
-const commands = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' }).stdout;
-const has = (command) => new RegExp(`^  ${command} `, 'm').test(commands);
 
 try {
   console.log(`Demo app (a copy of demo/): ${app}`);
@@ -52,15 +50,11 @@ try {
   console.log(`  -> npm exits ${npmFirst.status}: one tree cannot hold both React majors.`);
 
   step('Forced in anyway, the tree is broken, and multiverse check says where');
-  if (has('check')) {
-    // What people do under pressure: accept npm's broken resolution, then let CI catch it.
-    run('npm install --legacy-peer-deps', 'npm', ['install', '--legacy-peer-deps'], { show: /added|ERR/ });
-    const check = multiverse('check');
-    if (check.status !== 1) fail(`expected multiverse check to report the conflict (exit 1), got exit ${check.status}.`);
-    console.log('  -> exit 1: findings.');
-  } else {
-    console.log('  (the "check" command is not on this branch yet; the ERESOLVE above is the conflict it reports)');
-  }
+  // What people do under pressure: accept npm's broken resolution, then let CI catch it.
+  run('npm install --legacy-peer-deps', 'npm', ['install', '--legacy-peer-deps'], { show: /added|ERR/ });
+  const forced = multiverse('check');
+  if (forced.status !== 1) fail(`expected multiverse check to report the conflict (exit 1), got exit ${forced.status}.`);
+  console.log('  -> exit 1: findings.');
 
   step('multiverse isolate moves legacy-widget into a namespace and installs it');
   if (multiverse('isolate', 'legacy-widget', '--namespace', 'legacy').status !== 0) fail('multiverse isolate failed.');
@@ -71,20 +65,15 @@ try {
   step('multiverse install: the namespace is already up to date (fingerprint)');
   if (multiverse('install').status !== 0) fail('multiverse install failed.');
 
-  if (has('check')) {
-    step('multiverse check: the conflict is gone');
-    const check = multiverse('check');
-    console.log(`  -> exit ${check.status}${check.status === 0 ? ': clean.' : ' (1 = findings).'}`);
-  }
+  step('multiverse check: the conflict is gone');
+  const after = multiverse('check');
+  console.log(`  -> exit ${after.status}${after.status === 0 ? ': clean.' : ' (1 = findings).'}`);
+
+  step('multiverse why react: one copy per tree, and who needs it');
+  multiverse('why', 'react');
 
   step('Run the app: both React versions in one process');
-  if (has('run')) {
-    if (multiverse('run', 'app.js').status !== 0) fail('the app failed.');
-  } else {
-    console.log('  (routing, "multiverse run app.js", is not on this branch yet. Instead this loads modern-widget');
-    console.log('   from the app\'s tree and legacy-widget through a namespace over .multiverse/legacy, in one process)');
-    if (run('node scripts/demo-namespaces.cjs <app>', process.execPath, [path.join(repo, 'scripts', 'demo-namespaces.cjs'), app]).status !== 0) fail('loading the plugins failed.');
-  }
+  if (multiverse('run', 'app.js').status !== 0) fail('the app failed.');
 } finally {
   if (!keep) rmSync(app, { recursive: true, force: true });
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { lstat, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
@@ -154,6 +156,42 @@ test('a second install in the same project is refused while the first runs; the 
   await writeFile(lock, '4194305');
   await installProject(project);
   assert.deepEqual((await readdir(path.join(project, '.multiverse'))).sort(), ['.store', 'a', 'map.json'], 'the lock is released');
+});
+
+test('the auth token for the registry comes from the project .npmrc, with ${VAR} expanded from the environment', async () => {
+  // A registry that wants a bearer token, in front of the fixture registry.
+  const seen: string[] = [];
+  const guarded = createServer((req, res) => {
+    seen.push(req.headers.authorization ?? '');
+    if (req.headers.authorization !== 'Bearer s3cret') {
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
+      return;
+    }
+    fetch(new URL(req.url ?? '/', registry.url)).then(
+      async (upstream) => res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(Buffer.from(await upstream.arrayBuffer())),
+      () => res.writeHead(502).end(),
+    );
+  });
+  await new Promise<void>((resolve) => guarded.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(guarded.address() as AddressInfo).port}/`;
+  try {
+    const project = await makeProject(workDir, url, { 'multiverse.json': JSON.stringify({ namespaces: { a: { dependencies: { 'fixture-lib': '1.0.0' } } } }) });
+    await writeFile(path.join(project, '.npmrc'), `${await readFile(path.join(project, '.npmrc'), 'utf8')}//127.0.0.1:${new URL(url).port}/:_authToken=\${TEST_REGISTRY_TOKEN}\n`);
+    process.env.TEST_REGISTRY_TOKEN = 'wrong';
+    await assert.rejects(installProject(project), (error: Error) => {
+      assert.equal((error as InputError).code, 'EREGISTRYAUTH');
+      assert.match(error.message, /namespace "a": the registry refused access \(E401\).*Check the auth token for http:\/\/127\.0\.0\.1:\d+\/ in your \.npmrc/);
+      return true;
+    });
+    process.env.TEST_REGISTRY_TOKEN = 's3cret';
+    await installProject(project);
+    assert.equal((await readMap(project))?.namespaces.a?.packages['fixture-lib'], '1.0.0');
+    assert.ok(seen.includes('Bearer s3cret') && seen.includes('Bearer wrong'));
+  } finally {
+    delete process.env.TEST_REGISTRY_TOKEN;
+    guarded.closeAllConnections();
+    await new Promise((resolve) => guarded.close(resolve));
+  }
 });
 
 test('an unreachable registry is a clear input error', async () => {

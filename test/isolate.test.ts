@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { chmod, readFile, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { applyIsolation, defaultNamespace, planIsolation } from 'multiverse';
@@ -25,7 +25,9 @@ test('planning writes nothing; applying keeps CRLF line ends and removes every l
   assert.equal(await readFile(path.join(project, 'package.json'), 'utf8'), manifest);
   assert.deepEqual([plan.namespace, plan.field, plan.spec, plan.newNamespace, plan.config.before], ['react-17', 'dependencies', '^17.0.2', true, null]);
   assert.deepEqual(plan.result.namespaces['react-17']?.dependencies, { react: '^17.0.2' });
+  await chmod(path.join(project, 'package.json'), 0o640);
   await applyIsolation(plan);
+  assert.equal((await stat(path.join(project, 'package.json'))).mode & 0o777, 0o640, 'the rewritten file keeps its permissions');
   assert.equal(
     await readFile(path.join(project, 'package.json'), 'utf8'),
     '{\r\n    "name": "app",\r\n    "dependencies": {\r\n        "lodash": "^4.17.21"\r\n    },\r\n    "devDependencies": {\r\n    }\r\n}\r\n',
