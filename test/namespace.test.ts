@@ -224,8 +224,22 @@ test('syntax and runtime errors point at the real file and line', () => {
   ns.dispose();
 });
 
-test('requiring an ES module inside a namespace points to import()', () => {
+test('require(esm) loads the ES module inside the namespace, the same instance import() gets [esm: paths]', async () => {
   const ns = createNamespace({ name: 'require-esm', root: roots.v1 });
+  const required = ns.require('fixture-esm') as { libVersion: string; increment(): number };
+  assert.equal(required.libVersion, '2.0.0');
+  assert.equal(required.increment(), 1);
+  const imported = await ns.import<{ increment(): number }>('fixture-esm');
+  assert.equal(imported.increment(), 2, 'require(esm) and import() share the instance');
+  const other = createNamespace({ name: 'require-esm-2', root: roots.v1 });
+  assert.equal((other.require('fixture-esm') as { increment(): number }).increment(), 1, 'another namespace has its own');
+  assert.deepEqual(hostCacheKeysUnder(roots.dir), []);
+  ns.dispose();
+  other.dispose();
+});
+
+test('require(esm) with esm "hooks" points to import()', () => {
+  const ns = createNamespace({ name: 'require-esm-hooks', root: roots.v1, esm: 'hooks' });
   assert.throws(
     () => ns.require('fixture-esm'),
     (error: unknown) =>

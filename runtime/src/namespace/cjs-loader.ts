@@ -20,6 +20,8 @@ export interface LoaderOwner {
   readonly hostRequire: NodeJS.Require;
   readonly addons: AddonLoader;
   importFrom(specifier: string, fromFile: string, options?: unknown): Promise<unknown>;
+  /** `require(esm)`: the module namespace of the ES module `file` (a path under the root). */
+  requireEsm(file: string): unknown;
   moduleFacade(): object;
   recordLoaded(resolution: Resolution): void;
 }
@@ -174,10 +176,8 @@ export class CommonJsLoader {
         this.owner.addons.load(module, file, resolution.packageName);
         return;
       case 'module':
-        throw new MultiverseError(
-          'ERR_REQUIRE_ESM',
-          `${file} is an ES module and cannot be required inside namespace "${this.owner.name}": Node 20 runs namespaced ES modules through loader hooks, which only import() can reach. Use "await import(...)" (or ns.import()) for it.`,
-        );
+        module.exports = this.owner.requireEsm(file);
+        return;
       default:
         this.compile(module, file);
     }

@@ -1,8 +1,7 @@
-import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InputError } from '../errors';
+import { InputError, MultiverseError } from '../errors';
 import { assertValidName } from '../names';
 import { type Resolution, ResolveError, ResolverCache, resolveModule } from '../resolver';
 import { AddonLoader, type AddonPolicy } from './addons';
@@ -14,20 +13,13 @@ import { FACADE_URL, type NamespaceInfo, taggedUrl } from './esm-protocol';
 import { staticEsmGraph } from './esm-graph';
 import { createMirror, removeMirror } from './mirror';
 import { createModuleFacade } from './module-facade';
-import { claimDirectory, isFresh, sweepHostCache } from './path-router';
+import { checkAddons, checkEsm, checkRoot, checkShared, type EsmStrategy } from './options';
+import { claimDirectory, isFresh, loadNatively, sweepHostCache } from './path-router';
 
 export { NamespaceModuleNotFoundError } from './errors';
 export { sweepHostCache } from './path-router';
 export type { AddonPolicy } from './addons';
-
-/**
- * How a namespace loads ES modules (see runtime/README.md):
- * `paths` (default): Node's own loader, from the root or, when the root is already in use, from a
- * hard-linked copy of it; no loader hooks, native speed.
- * `hooks`: one process-wide set of `module.register()` hooks that tag module URLs per namespace;
- * exact bookkeeping and no copies, at Node 20's off-thread hook cost for every ES module in the process.
- */
-export type EsmStrategy = 'paths' | 'hooks';
+export type { EsmStrategy } from './options';
 
 export interface NamespaceOptions {
   /** Names the namespace in errors, `modules()` and module URLs (`?mvns=<name>`). */
@@ -112,38 +104,6 @@ export function createNamespace(options: NamespaceOptions): Namespace {
   );
 }
 
-function checkEsm(esm: unknown): EsmStrategy {
-  if (esm === undefined || esm === 'paths' || esm === 'hooks') return esm ?? 'paths';
-  throw new InputError('EINVALIDOPTIONS', `"esm" must be "paths" or "hooks", got ${JSON.stringify(esm)}.`);
-}
-
-function checkRoot(name: string, root: unknown): string {
-  if (typeof root !== 'string' || root === '') {
-    throw new InputError('EINVALIDOPTIONS', `Namespace "${name}" needs "root", the directory holding its node_modules; got ${JSON.stringify(root)}.`);
-  }
-  const absolute = path.resolve(root);
-  if (statSync(absolute, { throwIfNoEntry: false })?.isDirectory() !== true) {
-    throw new InputError('ENOROOT', `Namespace "${name}" root ${absolute} does not exist or is not a directory. Run "multiverse install" or pass the directory that holds the namespace's node_modules.`);
-  }
-  const real = new ResolverCache().realpath(absolute);
-  if (statSync(path.join(real, 'node_modules'), { throwIfNoEntry: false })?.isDirectory() !== true) {
-    throw new InputError('ENONODEMODULES', `Namespace "${name}" root ${real} has no node_modules directory, so nothing can load in it. Install its dependencies there first (for example "multiverse install").`);
-  }
-  return real;
-}
-
-function checkShared(shared: unknown): Set<string> {
-  if (shared === undefined) return new Set();
-  if (!Array.isArray(shared) || !shared.every((s) => typeof s === 'string')) {
-    throw new InputError('EINVALIDOPTIONS', `"shared" must be an array of package names, got ${JSON.stringify(shared)}.`);
-  }
-  return new Set(shared);
-}
-
-function checkAddons(addons: unknown): AddonPolicy {
-  if (addons === undefined || addons === 'refuse' || addons === 'copy') return addons ?? 'refuse';
-  throw new InputError('EINVALIDOPTIONS', `"addons" must be "refuse" or "copy", got ${JSON.stringify(addons)}.`);
-}
 
 class NamespaceImpl implements Namespace {
   readonly hostRequire: NodeJS.Require;
@@ -214,6 +174,26 @@ class NamespaceImpl implements Namespace {
     }
     if (resolution.format === 'module' || resolution.format === 'json') this.esmEntries.add(resolution.path);
     return namespace;
+  }
+
+  requireEsm(file: string): unknown {
+    if (this.esm !== 'paths' || process.features.require_module !== true) {
+      throw new MultiverseError(
+        'ERR_REQUIRE_ESM',
+        `${file} is an ES module and cannot be required inside namespace "${this.name}": ${
+          this.esm === 'hooks' ? 'with esm "hooks" its ES modules load through loader hooks, which only import() reaches' : `Node ${process.version} cannot require ES modules`
+        }. Use "await import(...)" (or ns.import()) for it.`,
+      );
+    }
+    const dir = this.claimEsmDirectory();
+    try {
+      const namespace = loadNatively(dir === this.root ? file : dir + file.slice(this.root.length));
+      this.esmEntries.add(file);
+      return namespace;
+    } finally {
+      // Node files the ES module in require.cache too; the namespace registry holds it instead.
+      sweepHostCache(dir);
+    }
   }
 
   private importShared(specifier: string, options?: unknown): Promise<unknown> {
