@@ -363,3 +363,21 @@ test('an import routed into a namespace that cannot serve it, though plain Node 
   assert.match(markdown(await server.hover({ textDocument: { uri }, position: positionOf(source, "'fixture-lib'") })), /^namespace `modern` · \*\*fixture-lib@2\.0\.0\*\*/);
   server.shutdown();
 });
+
+test('workspace folders come and go: a removed folder stops being analysed and its diagnostics are cleared', async () => {
+  const dir = await ghostApp();
+  await writeFiles(dir, { 'package.json': { name: 'app', version: '1.0.0', dependencies: { 'fixture-dual': '^1.0.0', 'fixture-esm': '^1.0.0' } } });
+  const host = new RecordingHost();
+  const server = new MultiverseServer(host);
+  server.initialize({ processId: null, rootUri: null, capabilities: EDITOR, workspaceFolders: [] });
+  await server.initialized();
+  const folder = { uri: URI.file(dir).toString(), name: 'app' };
+  server.didChangeWorkspaceFolders({ added: [folder], removed: [] });
+  await server.settled();
+  const pkgUri = URI.file(path.join(dir, 'package.json')).toString();
+  assert.deepEqual(host.diagnostics.get(pkgUri)?.map((d) => d.code), ['missing']);
+  server.didChangeWorkspaceFolders({ added: [], removed: [folder] });
+  assert.deepEqual(host.diagnostics.get(pkgUri), []);
+  assert.deepEqual((await server.conflicts({})).folders, []);
+  server.shutdown();
+});
