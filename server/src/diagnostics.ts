@@ -57,7 +57,7 @@ function manifestDiagnostics(document: TextDocument, file: string, index: Analys
   const rootManifest = path.join(index.analysis.projectDir, 'package.json');
   for (const conflict of index.analysis.conflicts) {
     const anchors = conflict.anchors.filter((a) => a.file === file);
-    // A conflict nothing in a manifest leads to (an extraneous package) still belongs to the project: show it on the root manifest.
+    // A conflict no manifest entry leads to (only extraneous packages are involved) still belongs to the project: show it on the root manifest.
     const paths = anchors.length > 0 ? anchors.map((a) => a.jsonPath) : conflict.anchors.length === 0 && file === rootManifest ? [['dependencies']] : [];
     for (const jsonPath of paths) {
       const range = locator.rangeOf(document, jsonPath);
