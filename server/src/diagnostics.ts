@@ -38,7 +38,7 @@ export function diagnosticsFor(document: TextDocument, project: Project, locator
 function problemDiagnostics(document: TextDocument, project: Project): Diagnostic[] {
   const problem = project.problem;
   if (!problem) return [];
-  return problem.all.map((p) => {
+  return problem.problems.map((p) => {
     const start = { line: p.line - 1, character: p.column - 1 };
     const offset = document.offsetAt(start);
     return {
