@@ -221,3 +221,25 @@ test('the graph read from the hidden lockfile is the one arborist builds by walk
   assert.ok(fast.nodes.some((n) => n.extraneous) && fast.nodes.some((n) => n.name === 'fixture-lib' && n.installedAs === 'lib-one'));
   assert.deepEqual(canonical(fast), canonical(walked));
 });
+
+test('file: dependencies (links to folders in the project) read from the hidden lockfile as arborist reads them', async () => {
+  const parent = await tempDir('file-links');
+  const dir = path.join(parent, 'app');
+  await writeFiles(dir, {
+    'package.json': { name: 'app', version: '1.0.0', dependencies: { plug: 'file:plugins/plug', outside: 'file:../outside-lib', 'fixture-lib': '^2.0.0' } },
+    '../outside-lib/package.json': { name: 'outside', version: '3.0.0', dependencies: { 'fixture-peer': '^1.0.0' } },
+    'plugins/plug/package.json': {
+      name: 'plug',
+      version: '0.1.0',
+      dependencies: { 'fixture-dual': '^1.0.0' },
+      peerDependencies: { 'fixture-lib': '^1.0.0' },
+      devDependencies: { 'fixture-esm': '^1.0.0' },
+    },
+  });
+  await installWith(dir, registry.url, { force: true });
+  const fast = await loadTree(dir, null);
+  assert.deepEqual(canonical(fast), canonical(await loadTree(dir, null, { forceActual: true })));
+  const analysis = await analyzeProject(dir);
+  assert.deepEqual(analysis.conflicts.map((c) => `${c.kind}:${c.package}`).sort(), ['missing:fixture-peer', 'peer:fixture-lib'], 'a folder outside the project does not see its node_modules');
+  assert.match(analysis.conflicts.find((c) => c.kind === 'peer')?.message ?? '', /peer fixture-lib@"\^1\.0\.0" from plug@0\.1\.0/);
+});

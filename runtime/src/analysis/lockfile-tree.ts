@@ -2,6 +2,7 @@ import Shrinkwrap from '@npmcli/arborist/lib/shrinkwrap.js';
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import npa from 'npm-package-arg';
+import picomatch from 'picomatch';
 import semver from 'semver';
 import type { DependencyEdge, EdgeProblem, EdgeType, PackageNode, TreeGraph } from './types';
 
@@ -46,8 +47,8 @@ async function hiddenLockfile(root: string): Promise<Record<string, LockEntry> |
   // Keep only what the graph needs: integrity hashes, licenses, engines and the like are most of a lockfile.
   const packages: Record<string, LockEntry> = {};
   for (const [location, entry] of Object.entries(meta.data.packages)) {
-    const { name, version, resolved, link, dev, optional, peer, dependencies, optionalDependencies, peerDependencies, peerDependenciesMeta } = entry;
-    packages[location] = { name, version, resolved: link ? resolved : undefined, link, dev, optional, peer, dependencies, optionalDependencies, peerDependencies, peerDependenciesMeta };
+    const { name, version, resolved, link, dev, optional, peer, dependencies, devDependencies, optionalDependencies, peerDependencies, peerDependenciesMeta } = entry;
+    packages[location] = { name, version, resolved: link ? resolved : undefined, link, dev, optional, peer, dependencies, devDependencies, optionalDependencies, peerDependencies, peerDependenciesMeta };
   }
   cache.set(root, { key, packages });
   return packages;
@@ -92,29 +93,30 @@ async function buildGraph(root: string, namespace: string | null, manifest: Reco
   // Arborist names the root after its folder.
   rootDraft.node.installedAs = path.basename(root);
   const links = new Map<string, string>();
-  const workspaceTargets = new Set<string>();
-  const hasWorkspaces = Array.isArray(manifest.workspaces) || (typeof manifest.workspaces === 'object' && manifest.workspaces !== null);
+  const linkTargets = new Set<string>();
   for (const [location, entry] of Object.entries(packages)) {
     if (location === '') continue;
     if (entry.link) {
       const target = entry.resolved ?? '';
       links.set(location, target);
-      if (hasWorkspaces && !target.split('/').includes('node_modules') && !target.startsWith('..')) workspaceTargets.add(target);
+      linkTargets.add(target);
       continue;
     }
     if (!drafts.has(location)) add(location, entry, declaredOf(entry, false));
   }
-  // Workspaces are project packages: read their manifests from disk, as for the root.
+  // Link targets (workspaces, `file:` folders) are tops of their own, like the root: arborist reads
+  // their dev dependencies too. Their manifests are read from disk, as the root's is.
+  const isWorkspace = workspaceMatcher(manifest);
+  const workspaceTargets = [...linkTargets].filter((target) => drafts.has(target) && isWorkspace(target));
   await Promise.all(
-    [...workspaceTargets].map(async (target) => {
+    [...linkTargets].map(async (target) => {
       const draft = drafts.get(target);
       if (!draft) return;
-      draft.node.isWorkspace = true;
+      draft.node.isWorkspace = isWorkspace(target);
       const live = await readJson(path.join(root, target, 'package.json'));
+      draft.declared = declaredOf(live ?? draft.entry, true);
       if (!live) return;
-      draft.declared = declaredOf(live, true);
       draft.node.name = stringField(live, 'name') || draft.node.name;
-      draft.node.installedAs = draft.node.name;
       draft.node.version = stringField(live, 'version') || draft.node.version;
     }),
   );
@@ -164,8 +166,10 @@ function lookupDirs(location: string): string[] {
   if (!dirs) {
     const parts = location === '' ? [] : location.split('/');
     dirs = [];
-    for (let i = parts.length; i >= 0; i--) {
-      if (i > 0 && parts[i - 1] === 'node_modules') continue;
+    // A folder outside the tree's root (a `file:../lib` target) never sees the root's node_modules.
+    const lowest = parts[0] === '..' ? 1 : 0;
+    for (let i = parts.length; i >= lowest; i--) {
+      if (i > 0 && (parts[i - 1] === 'node_modules' || parts[i - 1] === '..')) continue;
       dirs.push(i === 0 ? '' : `${parts.slice(0, i).join('/')}/`);
     }
     if (dirsCache.size > 100_000) dirsCache.clear();
@@ -244,6 +248,16 @@ function markExtraneous(nodes: PackageNode[], edges: DependencyEdge[]): void {
     }
   }
   for (const node of nodes) node.extraneous = !reached.has(node.id);
+}
+
+/** Whether a folder (relative to the root) is one of the root's npm workspaces. */
+function workspaceMatcher(manifest: Record<string, unknown>): (location: string) => boolean {
+  const field = manifest.workspaces;
+  const globs = Array.isArray(field) ? field : typeof field === 'object' && field !== null ? (field as { packages?: unknown }).packages : undefined;
+  const patterns = Array.isArray(globs) ? globs.filter((g): g is string => typeof g === 'string').map((g) => g.replace(/^\.\//, '').replace(/\/$/, '')) : [];
+  if (patterns.length === 0) return () => false;
+  const matches = picomatch(patterns);
+  return (location) => !location.startsWith('..') && matches(location);
 }
 
 function declaredOf(manifest: Record<string, unknown> | LockEntry, projectPackage: boolean): [string, string, EdgeType][] {
