@@ -243,3 +243,18 @@ test('file: dependencies (links to folders in the project) read from the hidden 
   assert.deepEqual(analysis.conflicts.map((c) => `${c.kind}:${c.package}`).sort(), ['missing:fixture-peer', 'peer:fixture-lib'], 'a folder outside the project does not see its node_modules');
   assert.match(analysis.conflicts.find((c) => c.kind === 'peer')?.message ?? '', /peer fixture-lib@"\^1\.0\.0" from plug@0\.1\.0/);
 });
+
+test('a namespace holding a file: dependency installed as a copy (install-links) is not invalid', async () => {
+  const dir = await tempDir('ns-file-dep');
+  await writeFiles(dir, {
+    'package.json': { name: 'app', version: '1.0.0' },
+    '.npmrc': `registry=${registry.url}\n`,
+    'plugins/plug/package.json': { name: 'plug', version: '0.1.0', dependencies: { 'fixture-lib': '^1.0.0' } },
+    'multiverse.json': { namespaces: { plugins: { dependencies: { plug: 'file:plugins/plug' } } } },
+  });
+  await installProject(dir);
+  const analysis = await analyzeProject(dir);
+  assert.deepEqual(analysis.conflicts, []);
+  const nsRoot = path.join(dir, '.multiverse', 'plugins');
+  assert.deepEqual(canonical(await loadTree(nsRoot, 'plugins')), canonical(await loadTree(nsRoot, 'plugins', { forceActual: true })));
+});

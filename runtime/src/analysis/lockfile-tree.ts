@@ -25,10 +25,10 @@ const cache = new Map<string, { key: string; packages: Record<string, LockEntry>
  * workspace manifests are read from disk, so edits to them show before any reinstall, as with
  * arborist's `loadActual`.
  */
-export async function loadFromHiddenLockfile(root: string, namespace: string | null, manifest: Record<string, unknown>): Promise<TreeGraph | null> {
+export async function loadFromHiddenLockfile(root: string, namespace: string | null, manifest: Record<string, unknown>, installLinks: boolean): Promise<TreeGraph | null> {
   const packages = await hiddenLockfile(root);
   if (!packages) return null;
-  return buildGraph(root, namespace, manifest, packages);
+  return buildGraph(root, namespace, manifest, packages, installLinks);
 }
 
 async function hiddenLockfile(root: string): Promise<Record<string, LockEntry> | null> {
@@ -61,7 +61,7 @@ interface Draft {
   declared: [string, string, EdgeType][];
 }
 
-async function buildGraph(root: string, namespace: string | null, manifest: Record<string, unknown>, packages: Record<string, LockEntry>): Promise<TreeGraph> {
+async function buildGraph(root: string, namespace: string | null, manifest: Record<string, unknown>, packages: Record<string, LockEntry>, installLinks: boolean): Promise<TreeGraph> {
   const nodes: PackageNode[] = [];
   const drafts = new Map<string, Draft>();
   const add = (location: string, entry: LockEntry, declared: [string, string, EdgeType][], extra: Partial<PackageNode> = {}): Draft => {
@@ -130,17 +130,19 @@ async function buildGraph(root: string, namespace: string | null, manifest: Reco
   }
 
   const edges: DependencyEdge[] = [];
-  const find = (location: string): Draft | undefined => {
+  const find = (location: string): Found | undefined => {
     const link = links.get(location);
-    return drafts.get(link ?? location);
+    const draft = drafts.get(link ?? location);
+    return draft && { draft, viaLink: link !== undefined };
   };
   for (const draft of drafts.values()) {
     const from = draft.node;
     for (const [name, spec, type] of draft.declared) {
-      const target = type === 'workspace' ? drafts.get(path.relative(root, spec.slice('file:'.length)).split(path.sep).join('/')) : resolveFrom(from.location, name, find);
-      const to = target?.node ?? null;
+      const found = type === 'workspace' ? { draft: drafts.get(path.relative(root, spec.slice('file:'.length)).split(path.sep).join('/')), viaLink: true } : resolveFrom(from.location, name, find);
+      const to = found?.draft?.node ?? null;
       const id = edges.length;
-      edges.push({ id, from: from.id, to: to ? to.id : null, name, spec, type, problem: problemOf(from, to, name, spec, type) });
+      const problem = problemOf(from, to, name, spec, type, { viaLink: found?.viaLink ?? false, installLinks });
+      edges.push({ id, from: from.id, to: to ? to.id : null, name, spec, type, problem });
       from.edgesOut.push(id);
       to?.edgesIn.push(id);
     }
@@ -149,8 +151,14 @@ async function buildGraph(root: string, namespace: string | null, manifest: Reco
   return { namespace, root, source: 'actual', nodes, edges };
 }
 
+/** A resolved dependency, and whether node_modules holds a symlink to it rather than the folder itself. */
+interface Found {
+  draft: Draft | undefined;
+  viaLink: boolean;
+}
+
 /** Node's lookup: `<dir>/node_modules/<name>` for `dir` = the package's folder and each folder above it, up to the tree's root. */
-function resolveFrom(location: string, name: string, find: (location: string) => Draft | undefined): Draft | undefined {
+function resolveFrom(location: string, name: string, find: (location: string) => Found | undefined): Found | undefined {
   for (const dir of lookupDirs(location)) {
     const found = find(`${dir}node_modules/${name}`);
     if (found) return found;
@@ -179,11 +187,34 @@ function lookupDirs(location: string): string[] {
 }
 
 /** Arborist's edge verdicts, in its order of precedence. */
-function problemOf(from: PackageNode, to: PackageNode | null, name: string, spec: string, type: EdgeType): EdgeProblem | null {
+function problemOf(from: PackageNode, to: PackageNode | null, name: string, spec: string, type: EdgeType, link: { viaLink: boolean; installLinks: boolean }): EdgeProblem | null {
   const optional = type === 'optional' || type === 'peerOptional';
   if (!to) return optional ? null : 'MISSING';
   if ((type === 'peer' || type === 'peerOptional') && !from.isRoot && to.location === `${from.location}/node_modules/${name}`) return 'PEER LOCAL';
-  return type === 'workspace' || satisfies(to, name, spec) ? null : 'INVALID';
+  if (type === 'workspace') return null;
+  const folder = folderSpec(from, name, spec);
+  if (folder !== null) return linkValid(to, folder, link) ? null : 'INVALID';
+  return satisfies(to, name, spec) ? null : 'INVALID';
+}
+
+/** The folder a `file:<dir>` spec names (absolute), or `null` for any other kind of spec. */
+function folderSpec(from: PackageNode, name: string, spec: string): string | null {
+  if (!spec.startsWith('file:') && !spec.startsWith('.') && !spec.startsWith('/') && !spec.startsWith('~')) return null;
+  try {
+    const parsed = npa.resolve(name, spec, from.path);
+    return parsed.type === 'directory' ? (parsed.fetchSpec ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Arborist's linkValid: with install-links a folder dependency must be a real copy (workspaces are
+ * always links); without, it must be a symlink to that very folder.
+ */
+function linkValid(to: PackageNode, folder: string, link: { viaLink: boolean; installLinks: boolean }): boolean {
+  if (link.installLinks && !to.isWorkspace) return !link.viaLink;
+  return link.viaLink && path.relative(to.path, folder) === '';
 }
 
 /** Verdicts by name, spec and installed copy: big trees repeat the same few thousand pairs. */
