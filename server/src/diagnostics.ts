@@ -96,7 +96,7 @@ function sourceDiagnostics(document: TextDocument, file: string, index: Analysis
   const diagnostics: Diagnostic[] = [];
   for (const site of findImports(file, document.getText())) {
     const name = packageNameOf(site.specifier);
-    if (name === null || site.typeOnly || BUILTINS.has(site.specifier) || name === owner.name) continue;
+    if (name === null || site.typeOnly || BUILTINS.has(site.specifier) || BUILTINS.has(name) || name === owner.name) continue;
     const range = { start: document.positionAt(site.start), end: document.positionAt(site.end) };
     let namespace: string | null;
     try {
