@@ -381,3 +381,18 @@ test('workspace folders come and go: a removed folder stops being analysed and i
   assert.deepEqual((await server.conflicts({})).folders, []);
   server.shutdown();
 });
+
+test('the singletons setting adds packages that must be installed once', async () => {
+  const dir = await ghostApp();
+  await writeFiles(dir, { 'package.json': { name: 'app', version: '1.0.0', dependencies: { 'fixture-dual': '^1.0.0', 'fixture-esm': '^1.0.0' } } });
+  await installWith(dir, registry.url);
+  const { server, host } = await started(dir);
+  const pkgUri = URI.file(path.join(dir, 'package.json')).toString();
+  assert.deepEqual(host.diagnostics.get(pkgUri) ?? [], []);
+  server.didChangeConfiguration({ settings: { multiverse: { singletons: ['fixture-lib'] } } });
+  await server.settled();
+  const diagnostics = host.diagnostics.get(pkgUri) ?? [];
+  assert.deepEqual(diagnostics.map((d) => d.code), ['singleton', 'singleton']);
+  assert.match(diagnostics[0]?.message ?? '', /fixture-lib is installed 2 times \(1\.0\.0 at node_modules\/fixture-lib, 2\.0\.0 at node_modules\/fixture-esm\/node_modules\/fixture-lib\)/);
+  server.shutdown();
+});
