@@ -59,7 +59,8 @@ test('isolate moves a dependency into a namespace keeping package.json formattin
   assert.match(config, /\/\/ our namespaces/);
   assert.match(config, /"fixture-peer-1": \{\n\s+"dependencies": \{\n\s+"fixture-peer": "1\.0\.0"/);
 
-  const install = await cli(project, 'install', '--json');
+  // From another folder, with the project named by -C, as the read commands take it.
+  const install = await cli(workDir, 'install', '--json', '-C', project);
   assert.equal(install.code, 0, install.stderr);
   const installed = JSON.parse(install.stdout) as { namespaces: Record<string, { changed: boolean; packages: object }> };
   assert.deepEqual(installed.namespaces.modern, { changed: false, dir: path.join(project, '.multiverse', 'modern'), packages: { 'fixture-esm': '1.0.0' } });

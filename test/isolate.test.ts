@@ -46,3 +46,12 @@ test('moving into an existing namespace adds to it; a different spec already the
   assert.deepEqual(plan.result.namespaces.old?.dependencies, { a: '0.9.0', b: '^2.0.0' });
   await assert.rejects(planIsolation(project, 'a', { namespace: 'old' }), /namespace "old" .* already declares "a": "0\.9\.0", but package\.json has "1\.0\.0"/);
 });
+
+test('a new multiverse.json points at the schema when the multiverse package is installed', async () => {
+  const project = await makeProject(workDir, 'http://127.0.0.1:9/', {
+    'package.json': JSON.stringify({ dependencies: { a: '1.0.0' } }),
+    'node_modules/multiverse/schema/multiverse.schema.json': '{}',
+  });
+  const plan = await planIsolation(project, 'a');
+  assert.deepEqual(JSON.parse(plan.config.after), { $schema: './node_modules/multiverse/schema/multiverse.schema.json', namespaces: { 'a-1': { dependencies: { a: '1.0.0' } } } });
+});

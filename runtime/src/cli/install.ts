@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { installProject, ProgressDisplay, type InstallProjectResult } from '../install';
 import { EXIT_OK, type CliIO, type Command } from './command';
+import { projectDir, projectHelp, projectOption } from './project-option';
 
 export const installCommand: Command = {
   name: 'install',
@@ -20,8 +21,9 @@ With names, installs only those namespaces; without, installs all and removes th
 namespaces no longer declared.
 
 Options:
-  --force   reinstall even up-to-date namespaces
-  --json    print the result as JSON on stdout (progress still goes to stderr)
+  --force              reinstall even up-to-date namespaces
+  --json               print the result as JSON on stdout (progress still goes to stderr)
+${projectHelp}
 
 Exit codes: 0 installed or up to date; 2 bad config, unknown namespace, or a failed install
 (unknown package or version, unreachable registry): the message says which and what to do.
@@ -30,21 +32,22 @@ Exit codes: 0 installed or up to date; 2 bad config, unknown namespace, or a fai
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
-      options: { force: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+      options: { force: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, ...projectOption },
     });
-    const result = await installWithProgress(io, { namespaces: positionals, force: values.force });
+    const dir = await projectDir(values.project, io.cwd);
+    const result = await installWithProgress(dir, io, { namespaces: positionals, force: values.force });
     if (values.json) io.stdout.write(`${JSON.stringify(jsonResult(result), null, 2)}\n`);
     else io.stdout.write(summary(result));
     return EXIT_OK;
   },
 };
 
-/** Runs {@link installProject} in `io.cwd`, drawing progress on stderr. Shared with `isolate`. */
-export async function installWithProgress(io: CliIO, options: { namespaces?: string[]; force?: boolean }): Promise<InstallProjectResult> {
+/** Runs {@link installProject} in `dir`, drawing progress on stderr. Shared with `isolate`. */
+export async function installWithProgress(dir: string, io: CliIO, options: { namespaces?: string[]; force?: boolean }): Promise<InstallProjectResult> {
   const display = new ProgressDisplay(io.stderr);
   const listeners = new Map<string, ReturnType<ProgressDisplay['listener']>>();
   try {
-    return await installProject(io.cwd, {
+    return await installProject(dir, {
       ...options,
       onProgress: (namespace, event) => {
         let listener = listeners.get(namespace);

@@ -4,6 +4,7 @@ import { InputError, MultiverseError } from '../errors';
 import { applyIsolation, planIsolation, revertIsolation } from '../isolate';
 import { EXIT_OK, type Command } from './command';
 import { installWithProgress, jsonResult, summary } from './install';
+import { projectDir, projectHelp, projectOption } from './project-option';
 
 export const isolateCommand: Command = {
   name: 'isolate',
@@ -23,6 +24,7 @@ Options:
                       e.g. "react-17"
   --no-install        only edit the files
   --json              print what was done as JSON
+${projectHelp}
 
 Exit codes: 0 moved (and installed); 2 bad name, no such dependency, bad config, failed install.
 `,
@@ -31,17 +33,18 @@ Exit codes: 0 moved (and installed); 2 bad name, no such dependency, bad config,
       args,
       allowPositionals: true,
       allowNegative: true,
-      options: { namespace: { type: 'string' }, install: { type: 'boolean', default: true }, json: { type: 'boolean', default: false } },
+      options: { namespace: { type: 'string' }, install: { type: 'boolean', default: true }, json: { type: 'boolean', default: false }, ...projectOption },
     });
     if (positionals.length !== 1) throw new InputError('EUSAGE', `expects exactly one package name, got ${positionals.length}. Usage: multiverse isolate <package> [--namespace <name>]`);
-    const plan = await planIsolation(io.cwd, positionals[0] as string, { namespace: values.namespace });
+    const dir = await projectDir(values.project, io.cwd);
+    const plan = await planIsolation(dir, positionals[0] as string, { namespace: values.namespace });
     await applyIsolation(plan);
     const moved = `moved ${plan.packageName}@${plan.spec} from ${path.basename(plan.packageJson.file)} ${plan.field} to namespace "${plan.namespace}" in ${path.basename(plan.config.file)}`;
     if (!values.json) io.stdout.write(`${moved}\n`);
     let installed = null;
     if (values.install) {
       try {
-        installed = await installWithProgress(io, { namespaces: [plan.namespace] });
+        installed = await installWithProgress(dir, io, { namespaces: [plan.namespace] });
       } catch (error) {
         await revertIsolation(plan);
         const message = error instanceof Error ? error.message : String(error);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { link, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, link, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 
 /** What {@link linkIntoStore} did to one tree. */
@@ -55,8 +55,14 @@ async function storeFile(file: string, storeDir: string, result: StoreResult): P
   const entry = path.join(storeDir, key);
   const temp = `${file}.multiverse-link`;
   try {
-    await link(entry, temp);
-    await rename(temp, file);
+    const stored = await stat(entry);
+    // Already that inode: the file was a hardlink of another one in the tree (esbuild's install
+    // script links its binary so) that went into the store first. Renaming a link over another
+    // link of the same inode does nothing, so linking again would leave the temporary link behind.
+    if (stored.ino !== info.ino || stored.dev !== info.dev) {
+      await link(entry, temp);
+      await rename(temp, file);
+    }
     result.reused += 1;
     return;
   } catch (error) {
@@ -68,6 +74,9 @@ async function storeFile(file: string, storeDir: string, result: StoreResult): P
     if (code !== 'ENOENT') throw error;
   }
   await mkdir(storeDir, { recursive: true });
+  // Read-only, because every tree shares this inode: an edit in one tree's node_modules would
+  // silently change all of them and make the entry's content disagree with its name.
+  await chmod(file, info.mode & 0o555);
   try {
     await link(file, entry);
     result.added += 1;

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { CONFIG_FILE, parseConfig, type ProjectConfig } from '../config';
 import { dependencyProblem, packageNameProblem } from '../config/dependency-spec';
@@ -68,7 +68,7 @@ export async function planIsolation(projectDir: string, packageName: string, opt
   }
   const configAfter =
     configText === null
-      ? `${JSON.stringify({ namespaces: { [namespace]: { dependencies: { [packageName]: spec } } } }, null, 2)}\n`
+      ? `${JSON.stringify({ ...(await schemaReference(root)), namespaces: { [namespace]: { dependencies: { [packageName]: spec } } } }, null, 2)}\n`
       : editJson(configText, existing ? ['namespaces', namespace, 'dependencies', packageName] : ['namespaces', namespace], existing ? spec : { dependencies: { [packageName]: spec } });
   const result = parseConfig(configAfter.replace(/^\uFEFF/, ''), configFile);
   return {
@@ -89,6 +89,15 @@ export function defaultNamespace(packageName: string, spec: string): string {
   const base = packageName.replace(/^@/, '').replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/\.\.+/g, '.');
   const major = /^[\^~=v]?(\d+)(?:\.|$)/.exec(spec.trim())?.[1];
   return (major === undefined ? base : `${base}-${major}`).slice(0, 64);
+}
+
+/**
+ * Points a new multiverse.json at the schema when the project has the multiverse package
+ * installed, so editors other than VS Code (which gets it from the extension) validate it too.
+ */
+async function schemaReference(root: string): Promise<{ $schema?: string }> {
+  const schema = './node_modules/multiverse/schema/multiverse.schema.json';
+  return (await stat(path.join(root, schema)).then(() => true, () => false)) ? { $schema: schema } : {};
 }
 
 async function readExisting(file: string, missing: string): Promise<string> {
