@@ -169,11 +169,22 @@ for (const esm of ['paths', 'hooks'] as const) {
     assert.equal(dual.libVersion, '1.0.0');
     const esmDual = await ns.import<{ label: string }>('fixture-dual');
     assert.equal(esmDual.label, 'dual-shared-esm');
+    const esmOnly = await ns.import<{ libVersion: string }>('fixture-esm');
+    assert.equal(esmOnly.libVersion, '1.0.0', 'shared by name: even the copy fixture-esm nests comes from the app');
     assert.equal(ns.resolve('fixture-lib').namespace, null);
     assert.equal(ns.resolve('fixture-lib').path, path.join(roots.app, 'node_modules', 'fixture-lib', 'index.js'));
     ns.dispose();
   });
 }
+
+test('a shared package the app lacks is reported as such', () => {
+  const ns = createNamespace({ name: 'lacking', root: roots.v1, shared: ['fixture-dual'], host: roots.app });
+  assert.throws(
+    () => ns.require('fixture-dual'),
+    (error: unknown) => error instanceof MultiverseError && error.code === 'MODULE_NOT_FOUND' && /listed in "shared".*the app at .* does not have it/.test(error.message),
+  );
+  ns.dispose();
+});
 
 test('a package missing from the namespace names the namespace, the specifier and the importing file', async () => {
   const ns = createNamespace({ name: 'strict', root: roots.v2 });

@@ -17,6 +17,8 @@ export interface LoaderOwner {
   readonly root: string;
   /** Package names that come from the app (`hostRequire`) instead of the namespace tree. */
   readonly shared: ReadonlySet<string>;
+  /** The app directory `shared` packages come from. */
+  readonly host: string;
   readonly hostRequire: NodeJS.Require;
   readonly addons: AddonLoader;
   importFrom(specifier: string, fromFile: string, options?: unknown): Promise<unknown>;
@@ -65,8 +67,22 @@ export class CommonJsLoader {
     if (target.kind === 'builtin') {
       return target.id === 'node:module' ? this.owner.moduleFacade() : this.owner.hostRequire(target.id);
     }
-    if (target.kind === 'shared') return this.owner.hostRequire(request as string);
+    if (target.kind === 'shared') return this.requireShared(request as string, parent);
     return this.load(target.resolution, parent);
+  }
+
+  /** A `shared` package comes from the app; if the app lacks it, say which list promised it. */
+  private requireShared(request: string, parent: Module): unknown {
+    try {
+      return this.owner.hostRequire(request);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !(error as Error).message.includes(`'${request}'`)) throw error;
+      throw new MultiverseError(
+        'MODULE_NOT_FOUND',
+        `Cannot find module '${request}' for namespace "${this.owner.name}" (required from ${parent.filename}): it is listed in "shared", so it comes from the app, and the app at ${this.owner.host} does not have it. Install it in the app or remove it from "shared".`,
+        { cause: error },
+      );
+    }
   }
 
   /** `require(request)` on behalf of a file that is not in the registry (an ES module). */

@@ -8,13 +8,11 @@ import { AddonLoader, type AddonPolicy } from './addons';
 import { barePackageName } from './bare-name';
 import { CommonJsLoader } from './cjs-loader';
 import { disposedError, NamespaceModuleNotFoundError } from './errors';
-import { type EsmBridge, esmBridge } from './esm-bridge';
+import { DirectoryEsm } from './esm-directory';
 import { FACADE_URL, type NamespaceInfo, taggedUrl } from './esm-protocol';
-import { staticEsmGraph } from './esm-graph';
-import { createMirror, removeMirror } from './mirror';
+import { TaggedEsm } from './esm-tagged';
 import { createModuleFacade } from './module-facade';
 import { checkAddons, checkEsm, checkRoot, checkShared, type EsmStrategy } from './options';
-import { claimDirectory, isFresh, loadNatively, sweepHostCache } from './path-router';
 
 export { NamespaceModuleNotFoundError } from './errors';
 export { sweepHostCache } from './path-router';
@@ -113,10 +111,8 @@ class NamespaceImpl implements Namespace {
   private facade: object | null = null;
   private readonly resolverCache = new ResolverCache();
   private readonly loaded = new Map<string, { resolution: Resolution; via: 'require' | 'import' }>();
-  private joined: Promise<EsmBridge> | null = null;
-  /** `paths` strategy: the directory Node loads this namespace's ES modules from. */
-  private esmDirectory: { dir: string; release(): void } | null = null;
-  private readonly esmEntries = new Set<string>();
+  private readonly directoryEsm: DirectoryEsm;
+  private readonly taggedEsm: TaggedEsm;
 
   constructor(
     readonly name: string,
@@ -131,6 +127,21 @@ class NamespaceImpl implements Namespace {
     this.hostRequire = createRequire(path.join(host, 'package.json'));
     this.addons = new AddonLoader(id, name, addonPolicy);
     this.loader = new CommonJsLoader(this);
+    this.directoryEsm = new DirectoryEsm({
+      name,
+      root,
+      needsCopy: shared.size > 0,
+      hostAnchor: path.join(host, 'package.json'),
+      sharedPackageDirs: () => this.sharedPackageDirs(),
+      loadCommonJsForEsm: (file) => this.loadCommonJsForEsm(file),
+      requireFromFile: (request, file) => this.live('require()').requireFromFile(request, file),
+    });
+    this.taggedEsm = new TaggedEsm({
+      info: this.info,
+      loadCommonJsForEsm: (file) => this.loadCommonJsForEsm(file),
+      moduleFacade: () => this.moduleFacade(),
+      recordLoaded: (resolution) => this.recordLoaded(resolution, 'import'),
+    });
   }
 
   require(specifier: string): unknown {
@@ -142,38 +153,22 @@ class NamespaceImpl implements Namespace {
     return (await this.importFrom(specifier, this.live('import()').rootModule.filename)) as T;
   }
 
+  /** `import(specifier)` from `fromFile` in this namespace (also what `import()` in its CommonJS runs). */
   async importFrom(specifier: string, fromFile: string, options?: unknown): Promise<unknown> {
     this.live('import()');
-    if (this.esm === 'paths') return this.importByPath(specifier, fromFile, options);
-    const url = this.esmUrl(specifier, fromFile);
-    const bridge = await this.join();
-    const namespace: unknown = await import(url, options as ImportCallOptions);
-    await bridge.sync();
-    return namespace;
-  }
-
-  /** `paths` strategy: Node imports the file from the namespace's own directory. */
-  private async importByPath(specifier: string, fromFile: string, options?: unknown): Promise<unknown> {
+    const attributes = options as ImportCallOptions | undefined;
     const name = barePackageName(specifier);
-    if (name !== null && this.shared.has(name)) return this.importShared(specifier, options);
-    const resolution = this.resolveInside(specifier, fromFile, 'import');
-    if (resolution.builtin) return import(resolution.path, options as ImportCallOptions);
-    const dir = this.claimEsmDirectory();
-    const loaded = dir === this.root ? resolution.path : dir + resolution.path.slice(this.root.length);
-    let namespace: unknown;
-    try {
-      namespace = await import(pathToFileURL(loaded).href, options as ImportCallOptions);
-    } catch (error) {
-      // Node's message names the file but not the namespace whose tree lacked the package.
-      if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
-        (error as Error).message = `In namespace "${this.name}" (root ${this.root}): ${(error as Error).message}`;
-      }
-      throw error;
-    } finally {
-      sweepHostCache(dir);
+    if (name !== null && this.shared.has(name)) {
+      const file = resolveModule(specifier, path.join(this.host, 'package.json'), { conditions: 'import' }).path;
+      return import(pathToFileURL(file).href, attributes);
     }
-    if (resolution.format === 'module' || resolution.format === 'json') this.esmEntries.add(resolution.path);
-    return namespace;
+    if (this.esm === 'hooks' && (specifier === 'module' || specifier === 'node:module')) {
+      return this.taggedEsm.import(taggedUrl(FACADE_URL, this.info.id), attributes);
+    }
+    const resolution = this.resolveInside(specifier, fromFile, 'import');
+    if (resolution.builtin) return import(resolution.path, attributes);
+    if (this.esm === 'paths') return this.directoryEsm.import(resolution, attributes);
+    return this.taggedEsm.import(taggedUrl(pathToFileURL(resolution.path).href, this.info.id), attributes);
   }
 
   requireEsm(file: string): unknown {
@@ -185,45 +180,57 @@ class NamespaceImpl implements Namespace {
         }. Use "await import(...)" (or ns.import()) for it.`,
       );
     }
-    const dir = this.claimEsmDirectory();
-    try {
-      const namespace = loadNatively(dir === this.root ? file : dir + file.slice(this.root.length));
-      this.esmEntries.add(file);
-      return namespace;
-    } finally {
-      // Node files the ES module in require.cache too; the namespace registry holds it instead.
-      sweepHostCache(dir);
-    }
+    return this.directoryEsm.require(file);
   }
 
-  private importShared(specifier: string, options?: unknown): Promise<unknown> {
-    const file = resolveModule(specifier, path.join(this.host, 'package.json'), { conditions: 'import' }).path;
-    return import(pathToFileURL(file).href, options as ImportCallOptions);
-  }
-
-  /**
-   * The root itself when no namespace has loaded from it yet, else a hard-linked copy (ES modules
-   * are cached by path for good, so a used directory would hand out stale instances). Shared
-   * packages always need a copy: its node_modules points them at the app's directories.
-   */
+  /** `paths` strategy: claims the namespace's directory now (see claimNamespaceDirectory). */
   claimEsmDirectory(): string {
-    if (this.esmDirectory === null) {
-      let dir = this.root;
-      if (this.shared.size > 0 || !isFresh(this.root)) dir = createMirror(this.root, this.name, this.sharedPackageDirs());
-      const release = claimDirectory(dir, this.root, {
-        loadCommonJsForEsm: (file) => this.loadCommonJsForEsm(file),
-        requireFromFile: (request, file) => this.live('require()').requireFromFile(request, file),
-        hostAnchor: path.join(this.host, 'package.json'),
-      });
-      this.esmDirectory = {
-        dir,
-        release: () => {
-          release();
-          if (dir !== this.root) removeMirror(dir);
-        },
-      };
+    return this.directoryEsm.claim();
+  }
+
+  resolve(specifier: string, options: { conditions?: 'require' | 'import' } = {}): NamespaceResolution {
+    const loader = this.live('resolve()');
+    const name = barePackageName(specifier);
+    if (name !== null && this.shared.has(name)) {
+      return { ...resolveModule(specifier, path.join(this.host, 'package.json'), { conditions: options.conditions ?? 'require' }), namespace: null };
     }
-    return this.esmDirectory.dir;
+    const resolution = this.resolveInside(specifier, loader.rootModule.filename, options.conditions ?? 'require');
+    return { ...resolution, namespace: resolution.builtin ? null : this.name };
+  }
+
+  modules(): LoadedModule[] {
+    for (const resolution of this.directoryEsm.loaded(this.resolverCache)) this.recordLoaded(resolution, 'import');
+    return [...this.loaded.values()].map(({ resolution: { path: file, format, packageName, version }, via }) => ({ path: file, format, packageName, version, loader: via }));
+  }
+
+  dispose(): void {
+    const loader = this.loader;
+    if (loader === null) return;
+    this.loader = null;
+    this.facade = null;
+    for (const key of Object.keys(loader.cache)) Reflect.deleteProperty(loader.cache, key);
+    this.addons.dispose();
+    this.directoryEsm.release();
+    this.taggedEsm.release();
+  }
+
+  // Called by the CommonJS loader, the path router and the ESM bridge.
+
+  recordLoaded(resolution: Resolution, via: 'require' | 'import' = 'require'): void {
+    if (!this.loaded.has(resolution.path)) this.loaded.set(resolution.path, { resolution, via });
+  }
+
+  loadCommonJsForEsm(file: string): unknown {
+    const loader = this.live('loading CommonJS');
+    const resolution = resolveModule(file, file, { conditions: 'require', boundary: this.root, cache: this.resolverCache });
+    // With hooks, the hooks thread reports this load too, but its report may come after the module ran.
+    this.recordLoaded(resolution, 'import');
+    return loader.load(resolution, null);
+  }
+
+  moduleFacade(): object {
+    this.facade ??= createModuleFacade(this.live('require("module")'));
+    return this.facade;
   }
 
   private sharedPackageDirs(): Map<string, string> {
@@ -239,63 +246,6 @@ class NamespaceImpl implements Namespace {
     return dirs;
   }
 
-  resolve(specifier: string, options: { conditions?: 'require' | 'import' } = {}): NamespaceResolution {
-    const loader = this.live('resolve()');
-    const name = barePackageName(specifier);
-    if (name !== null && this.shared.has(name)) {
-      return { ...resolveModule(specifier, path.join(this.host, 'package.json'), { conditions: options.conditions ?? 'require' }), namespace: null };
-    }
-    const resolution = this.resolveInside(specifier, loader.rootModule.filename, options.conditions ?? 'require');
-    return { ...resolution, namespace: resolution.builtin ? null : this.name };
-  }
-
-  modules(): LoadedModule[] {
-    if (this.esmEntries.size > 0) {
-      for (const resolution of staticEsmGraph(this.esmEntries, this.root, this.resolverCache)) this.recordLoaded(resolution, 'import');
-    }
-    return [...this.loaded.values()].map(({ resolution: { path: file, format, packageName, version }, via }) => ({ path: file, format, packageName, version, loader: via }));
-  }
-
-  dispose(): void {
-    const loader = this.loader;
-    if (loader === null) return;
-    this.loader = null;
-    this.facade = null;
-    for (const key of Object.keys(loader.cache)) Reflect.deleteProperty(loader.cache, key);
-    this.addons.dispose();
-    this.esmDirectory?.release();
-    if (this.joined !== null) void this.joined.then((bridge) => bridge.leave(this.info.id));
-  }
-
-  // Called by the CommonJS loader and the ESM bridge.
-
-  recordLoaded(resolution: Resolution, via: 'require' | 'import' = 'require'): void {
-    if (!this.loaded.has(resolution.path)) this.loaded.set(resolution.path, { resolution, via });
-  }
-
-  loadCommonJsForEsm(file: string): unknown {
-    const loader = this.live('loading CommonJS');
-    const resolution = resolveModule(file, file, { conditions: 'require', boundary: this.root, cache: this.resolverCache });
-    // The hooks thread reports this load too, but its message may arrive after the module ran.
-    this.recordLoaded(resolution, 'import');
-    return loader.load(resolution, null);
-  }
-
-  moduleFacade(): object {
-    this.facade ??= createModuleFacade(this.live('require("module")'));
-    return this.facade;
-  }
-
-  private esmUrl(specifier: string, fromFile: string): string {
-    if (specifier === 'module' || specifier === 'node:module') return taggedUrl(FACADE_URL, this.info.id);
-    const name = barePackageName(specifier);
-    if (name !== null && this.shared.has(name)) {
-      return pathToFileURL(resolveModule(specifier, path.join(this.host, 'package.json'), { conditions: 'import' }).path).href;
-    }
-    const resolution = this.resolveInside(specifier, fromFile, 'import');
-    return resolution.builtin ? resolution.path : taggedUrl(pathToFileURL(resolution.path).href, this.info.id);
-  }
-
   private resolveInside(specifier: string, fromFile: string, conditions: 'require' | 'import'): Resolution {
     try {
       return resolveModule(specifier, fromFile, { conditions, boundary: this.root, cache: this.resolverCache });
@@ -305,20 +255,6 @@ class NamespaceImpl implements Namespace {
       }
       throw error;
     }
-  }
-
-  private join(): Promise<EsmBridge> {
-    this.joined ??= (async () => {
-      const bridge = esmBridge();
-      await bridge.join({
-        info: this.info,
-        loadCommonJsForEsm: (file) => this.loadCommonJsForEsm(file),
-        moduleFacade: () => this.moduleFacade(),
-        recordLoaded: (resolution) => this.recordLoaded(resolution, 'import'),
-      });
-      return bridge;
-    })();
-    return this.joined;
   }
 
   private live(what: string): CommonJsLoader {
