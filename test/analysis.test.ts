@@ -258,3 +258,26 @@ test('a namespace holding a file: dependency installed as a copy (install-links)
   const nsRoot = path.join(dir, '.multiverse', 'plugins');
   assert.deepEqual(canonical(await loadTree(nsRoot, 'plugins')), canonical(await loadTree(nsRoot, 'plugins', { forceActual: true })));
 });
+
+test('a package a namespace shares with the app is judged against the app\'s copy', async () => {
+  const dir = await tempDir('ns-shared');
+  await writeFiles(dir, {
+    'package.json': { name: 'app', version: '1.0.0', dependencies: { 'fixture-lib': '^2.0.0' } },
+    '.npmrc': `registry=${registry.url}\n`,
+    'multiverse.json': { namespaces: { legacy: { dependencies: { 'fixture-peer': '^1.0.0' }, shared: ['fixture-lib'] } } },
+  });
+  await installWith(dir, registry.url);
+  await installProject(dir);
+  const analysis = await analyzeProject(dir);
+  const [shared, ...rest] = analysis.conflicts;
+  assert.equal(rest.length, 0, JSON.stringify(analysis.conflicts));
+  assert.equal(shared?.kind, 'peer');
+  assert.equal(shared?.namespace, 'legacy');
+  assert.match(shared?.message ?? '', /shares fixture-lib with the app, which has fixture-lib@2\.0\.0, but in the namespace fixture-peer@1\.0\.0 needs peer "\^1\.0\.0"/);
+  assert.deepEqual(shared?.anchors.map((a) => a.jsonPath), [['namespaces', 'legacy', 'shared', '0']]);
+
+  // With the app on a version the namespace accepts, sharing is fine.
+  await writeFiles(dir, { 'package.json': { name: 'app', version: '1.0.0', dependencies: { 'fixture-lib': '^1.0.0' } } });
+  await installWith(dir, registry.url);
+  assert.deepEqual((await analyzeProject(dir)).conflicts, []);
+});
