@@ -396,3 +396,18 @@ test('the singletons setting adds packages that must be installed once', async (
   assert.match(diagnostics[0]?.message ?? '', /fixture-lib is installed 2 times \(1\.0\.0 at node_modules\/fixture-lib, 2\.0\.0 at node_modules\/fixture-esm\/node_modules\/fixture-lib\)/);
   server.shutdown();
 });
+
+test('findings about a namespace land on its entries in multiverse.json, array items included', async () => {
+  const dir = await ghostApp();
+  const config = '{\n  "namespaces": {\n    "legacy": {\n      "dependencies": { "fixture-peer": "^1.0.0" },\n      "shared": ["fixture-dual", "fixture-gone"]\n    }\n  }\n}\n';
+  await writeFiles(dir, { 'multiverse.json': config });
+  const { server, host } = await started(dir);
+  const configUri = URI.file(path.join(dir, 'multiverse.json')).toString();
+  const byCode = (host.diagnostics.get(configUri) ?? []).map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character]).sort();
+  assert.deepEqual(byCode, [
+    ['declared-twice', 3, 24, 48],
+    ['missing', 4, 33, 47],
+    ['namespace-not-installed', 2, 4, 5],
+  ]);
+  server.shutdown();
+});
