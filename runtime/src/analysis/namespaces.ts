@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { CONFIG_FILE, type ProjectConfig } from '../config';
 import semver from 'semver';
-import { copiesOf, dependentOf, describeNode, edgeAt, manifestField, nodeAt } from './graph';
+import { CONFIG_FILE, type ProjectConfig } from '../config';
 import { namespaceDir } from '../install';
+import { copiesOf, dependentOf, describeNode, edgeAt, manifestField, nodeAt } from './graph';
 import { loadTree } from './load-tree';
 import type { Conflict, ConflictAnchor, NamespaceState, NamespaceSummary, TreeGraph } from './types';
 
