@@ -1,12 +1,11 @@
 import * as path from 'node:path';
-import { CONFIG_FILE, readConfig } from '../config';
+import { CONFIG_FILE, readConfig, type ProjectConfig } from '../config';
+import { namespaceStatus } from '../install';
 import { loadTree } from './load-tree';
 import { readManifest } from './manifest';
-import { namespaceStatus } from '../install';
 import { analyzeNamespaces, anchorNamespaceConflicts, sharedConflicts } from './namespaces';
 import { DEFAULT_SINGLETONS, treeConflicts } from './tree-conflicts';
 import type { NamespaceState, ProjectAnalysis } from './types';
-import type { ProjectConfig } from '../config';
 
 export * from './types';
 export { ManifestError, parseManifest } from './manifest';
