@@ -221,3 +221,63 @@ test('the graph read from the hidden lockfile is the one arborist builds by walk
   assert.ok(fast.nodes.some((n) => n.extraneous) && fast.nodes.some((n) => n.name === 'fixture-lib' && n.installedAs === 'lib-one'));
   assert.deepEqual(canonical(fast), canonical(walked));
 });
+
+test('file: dependencies (links to folders in the project) read from the hidden lockfile as arborist reads them', async () => {
+  const parent = await tempDir('file-links');
+  const dir = path.join(parent, 'app');
+  await writeFiles(dir, {
+    'package.json': { name: 'app', version: '1.0.0', dependencies: { plug: 'file:plugins/plug', outside: 'file:../outside-lib', 'fixture-lib': '^2.0.0' } },
+    '../outside-lib/package.json': { name: 'outside', version: '3.0.0', dependencies: { 'fixture-peer': '^1.0.0' } },
+    'plugins/plug/package.json': {
+      name: 'plug',
+      version: '0.1.0',
+      dependencies: { 'fixture-dual': '^1.0.0' },
+      peerDependencies: { 'fixture-lib': '^1.0.0' },
+      devDependencies: { 'fixture-esm': '^1.0.0' },
+    },
+  });
+  await installWith(dir, registry.url, { force: true });
+  const fast = await loadTree(dir, null);
+  assert.deepEqual(canonical(fast), canonical(await loadTree(dir, null, { forceActual: true })));
+  const analysis = await analyzeProject(dir);
+  assert.deepEqual(analysis.conflicts.map((c) => `${c.kind}:${c.package}`).sort(), ['missing:fixture-peer', 'peer:fixture-lib'], 'a folder outside the project does not see its node_modules');
+  assert.match(analysis.conflicts.find((c) => c.kind === 'peer')?.message ?? '', /peer fixture-lib@"\^1\.0\.0" from plug@0\.1\.0/);
+});
+
+test('a namespace holding a file: dependency installed as a copy (install-links) is not invalid', async () => {
+  const dir = await tempDir('ns-file-dep');
+  await writeFiles(dir, {
+    'package.json': { name: 'app', version: '1.0.0' },
+    '.npmrc': `registry=${registry.url}\n`,
+    'plugins/plug/package.json': { name: 'plug', version: '0.1.0', dependencies: { 'fixture-lib': '^1.0.0' } },
+    'multiverse.json': { namespaces: { plugins: { dependencies: { plug: 'file:plugins/plug' } } } },
+  });
+  await installProject(dir);
+  const analysis = await analyzeProject(dir);
+  assert.deepEqual(analysis.conflicts, []);
+  const nsRoot = path.join(dir, '.multiverse', 'plugins');
+  assert.deepEqual(canonical(await loadTree(nsRoot, 'plugins')), canonical(await loadTree(nsRoot, 'plugins', { forceActual: true })));
+});
+
+test('a package a namespace shares with the app is judged against the app\'s copy', async () => {
+  const dir = await tempDir('ns-shared');
+  await writeFiles(dir, {
+    'package.json': { name: 'app', version: '1.0.0', dependencies: { 'fixture-lib': '^2.0.0' } },
+    '.npmrc': `registry=${registry.url}\n`,
+    'multiverse.json': { namespaces: { legacy: { dependencies: { 'fixture-peer': '^1.0.0' }, shared: ['fixture-lib'] } } },
+  });
+  await installWith(dir, registry.url);
+  await installProject(dir);
+  const analysis = await analyzeProject(dir);
+  const [shared, ...rest] = analysis.conflicts;
+  assert.equal(rest.length, 0, JSON.stringify(analysis.conflicts));
+  assert.equal(shared?.kind, 'peer');
+  assert.equal(shared?.namespace, 'legacy');
+  assert.match(shared?.message ?? '', /shares fixture-lib with the app, which has fixture-lib@2\.0\.0, but in the namespace fixture-peer@1\.0\.0 needs peer "\^1\.0\.0"/);
+  assert.deepEqual(shared?.anchors.map((a) => a.jsonPath), [['namespaces', 'legacy', 'shared', '0']]);
+
+  // With the app on a version the namespace accepts, sharing is fine.
+  await writeFiles(dir, { 'package.json': { name: 'app', version: '1.0.0', dependencies: { 'fixture-lib': '^1.0.0' } } });
+  await installWith(dir, registry.url);
+  assert.deepEqual((await analyzeProject(dir)).conflicts, []);
+});

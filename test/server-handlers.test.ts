@@ -363,3 +363,51 @@ test('an import routed into a namespace that cannot serve it, though plain Node 
   assert.match(markdown(await server.hover({ textDocument: { uri }, position: positionOf(source, "'fixture-lib'") })), /^namespace `modern` · \*\*fixture-lib@2\.0\.0\*\*/);
   server.shutdown();
 });
+
+test('workspace folders come and go: a removed folder stops being analysed and its diagnostics are cleared', async () => {
+  const dir = await ghostApp();
+  await writeFiles(dir, { 'package.json': { name: 'app', version: '1.0.0', dependencies: { 'fixture-dual': '^1.0.0', 'fixture-esm': '^1.0.0' } } });
+  const host = new RecordingHost();
+  const server = new MultiverseServer(host);
+  server.initialize({ processId: null, rootUri: null, capabilities: EDITOR, workspaceFolders: [] });
+  await server.initialized();
+  const folder = { uri: URI.file(dir).toString(), name: 'app' };
+  server.didChangeWorkspaceFolders({ added: [folder], removed: [] });
+  await server.settled();
+  const pkgUri = URI.file(path.join(dir, 'package.json')).toString();
+  assert.deepEqual(host.diagnostics.get(pkgUri)?.map((d) => d.code), ['missing']);
+  server.didChangeWorkspaceFolders({ added: [], removed: [folder] });
+  assert.deepEqual(host.diagnostics.get(pkgUri), []);
+  assert.deepEqual((await server.conflicts({})).folders, []);
+  server.shutdown();
+});
+
+test('the singletons setting adds packages that must be installed once', async () => {
+  const dir = await ghostApp();
+  await writeFiles(dir, { 'package.json': { name: 'app', version: '1.0.0', dependencies: { 'fixture-dual': '^1.0.0', 'fixture-esm': '^1.0.0' } } });
+  await installWith(dir, registry.url);
+  const { server, host } = await started(dir);
+  const pkgUri = URI.file(path.join(dir, 'package.json')).toString();
+  assert.deepEqual(host.diagnostics.get(pkgUri) ?? [], []);
+  server.didChangeConfiguration({ settings: { multiverse: { singletons: ['fixture-lib'] } } });
+  await server.settled();
+  const diagnostics = host.diagnostics.get(pkgUri) ?? [];
+  assert.deepEqual(diagnostics.map((d) => d.code), ['singleton', 'singleton']);
+  assert.match(diagnostics[0]?.message ?? '', /fixture-lib is installed 2 times \(1\.0\.0 at node_modules\/fixture-lib, 2\.0\.0 at node_modules\/fixture-esm\/node_modules\/fixture-lib\)/);
+  server.shutdown();
+});
+
+test('findings about a namespace land on its entries in multiverse.json, array items included', async () => {
+  const dir = await ghostApp();
+  const config = '{\n  "namespaces": {\n    "legacy": {\n      "dependencies": { "fixture-peer": "^1.0.0" },\n      "shared": ["fixture-dual", "fixture-gone"]\n    }\n  }\n}\n';
+  await writeFiles(dir, { 'multiverse.json': config });
+  const { server, host } = await started(dir);
+  const configUri = URI.file(path.join(dir, 'multiverse.json')).toString();
+  const byCode = (host.diagnostics.get(configUri) ?? []).map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character]).sort();
+  assert.deepEqual(byCode, [
+    ['declared-twice', 3, 24, 48],
+    ['missing', 4, 33, 47],
+    ['namespace-not-installed', 2, 4, 5],
+  ]);
+  server.shutdown();
+});

@@ -38,7 +38,7 @@ export function diagnosticsFor(document: TextDocument, project: Project, locator
 function problemDiagnostics(document: TextDocument, project: Project): Diagnostic[] {
   const problem = project.problem;
   if (!problem) return [];
-  return problem.all.map((p) => {
+  return problem.problems.map((p) => {
     const start = { line: p.line - 1, character: p.column - 1 };
     const offset = document.offsetAt(start);
     return {
@@ -57,7 +57,7 @@ function manifestDiagnostics(document: TextDocument, file: string, index: Analys
   const rootManifest = path.join(index.analysis.projectDir, 'package.json');
   for (const conflict of index.analysis.conflicts) {
     const anchors = conflict.anchors.filter((a) => a.file === file);
-    // A conflict nothing in a manifest leads to (an extraneous package) still belongs to the project: show it on the root manifest.
+    // A conflict no manifest entry leads to (only extraneous packages are involved) still belongs to the project: show it on the root manifest.
     const paths = anchors.length > 0 ? anchors.map((a) => a.jsonPath) : conflict.anchors.length === 0 && file === rootManifest ? [['dependencies']] : [];
     for (const jsonPath of paths) {
       const range = locator.rangeOf(document, jsonPath);
@@ -96,7 +96,7 @@ function sourceDiagnostics(document: TextDocument, file: string, index: Analysis
   const diagnostics: Diagnostic[] = [];
   for (const site of findImports(file, document.getText())) {
     const name = packageNameOf(site.specifier);
-    if (name === null || site.typeOnly || BUILTINS.has(site.specifier) || name === owner.name) continue;
+    if (name === null || site.typeOnly || BUILTINS.has(site.specifier) || BUILTINS.has(name) || name === owner.name) continue;
     const range = { start: document.positionAt(site.start), end: document.positionAt(site.end) };
     let namespace: string | null;
     try {

@@ -11,8 +11,8 @@ export interface ProgressHandle {
 
 /**
  * Everything the server sends to the client on its own initiative. The server class talks to this
- * interface only, so tests drive the handlers in-process with a recording host, and `listen` plugs
- * in the real connection.
+ * interface only, so tests drive the handlers in-process with a recording host, and main.ts gives
+ * it the one backed by the real connection.
  */
 export interface ServerHost {
   publishDiagnostics(uri: string, diagnostics: Diagnostic[]): void;

@@ -44,7 +44,8 @@ export function manifestHover(document: TextDocument, file: string, offset: numb
       .copiesOf(copy.name)
       .filter((c) => c.node !== copy)
       .map(({ graph: g, node: n }) => `${n.version} (${g.namespace === null ? 'main tree' : `namespace \`${g.namespace}\``}) via \`${formatChain(g, dependencyChains(g, n.id, 1)[0] ?? [])}\``);
-    if (others.length > 0) lines.push('', `Other copies: ${others.join(', ')}`);
+    const shown = others.slice(0, 5).join(', ');
+    if (others.length > 0) lines.push('', `Other copies: ${shown}${others.length > 5 ? `, and ${others.length - 5} more` : ''}`);
   }
   return { contents: { kind: 'markdown', value: lines.join('\n') } };
 }

@@ -8,21 +8,19 @@ export interface LocatedNode {
   node: PackageNode;
 }
 
-/** An input error that stopped the latest analysis: shown as a diagnostic, the previous analysis stays. */
+/** An input error that stopped the latest analysis: shown as diagnostics, the previous analysis stays. */
 export interface InputProblem {
   file: string;
-  /** 1-based. */
-  line: number;
-  column: number;
-  message: string;
-  /** Every problem when the config reports several. */
-  all: { line: number; column: number; message: string }[];
+  /** Every problem found in the file (a config reports several); 1-based positions. */
+  problems: { line: number; column: number; message: string }[];
 }
 
 /** Analysis results indexed for the questions the editor asks on every hover. */
 export class AnalysisIndex {
   private readonly byPath = new Map<string, LocatedNode>();
   private byName: Map<string, LocatedNode[]> | undefined;
+  /** Answers about imports, per file, specifier and conditions: hovering the same import again is a lookup. */
+  readonly describedImports = new Map<string, ResolveResult>();
   /** File-system answers for resolution, valid as long as this analysis is (dropped on re-analysis). */
   readonly resolverCache = new ResolverCache();
   /**
@@ -53,9 +51,6 @@ export class AnalysisIndex {
     }
     return this.byName.get(name) ?? [];
   }
-
-  /** Answers about imports, per file, specifier and conditions: hovering the same import again is a lookup. */
-  readonly describedImports = new Map<string, ResolveResult>();
 
   /** The package copy whose folder is `dir` (a resolution's `packageRoot`). */
   nodeAtPath(dir: string): LocatedNode | undefined {
@@ -171,12 +166,7 @@ export class Project {
 }
 
 function inputProblem(error: unknown): InputProblem | undefined {
-  if (error instanceof ConfigError) {
-    return { file: error.file, line: error.line, column: error.column, message: error.message, all: error.problems.map((p) => ({ line: p.line, column: p.column, message: p.message })) };
-  }
-  if (error instanceof ManifestError) {
-    const message = error.message;
-    return { file: error.file, line: error.line, column: error.column, message, all: [{ line: error.line, column: error.column, message }] };
-  }
+  if (error instanceof ConfigError) return { file: error.file, problems: error.problems.map((p) => ({ line: p.line, column: p.column, message: p.message })) };
+  if (error instanceof ManifestError) return { file: error.file, problems: [{ line: error.line, column: error.column, message: error.message }] };
   return undefined;
 }

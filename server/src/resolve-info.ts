@@ -50,8 +50,13 @@ export function hoverMarkdown(result: ResolveResult, projectDir: string): Markup
   const lines = [`${tree} · ${pkg} · ${result.format}`, '', `[${escape(path.relative(projectDir, file) || file)}](${result.uri})`];
   if (result.chains.length > 0) lines.push('', `Required by: ${result.chains.map((c) => `\`${c}\``).join(', ')}`);
   if (result.otherCopies.length > 0) {
-    const others = result.otherCopies.map((c) => `${result.packageName ?? ''}@${c.version} (${c.namespace === null ? 'main tree' : `namespace \`${c.namespace}\``})`);
-    lines.push('', `Other copies: ${others.join(', ')}`);
+    // Big trees repeat a version in many folders: one entry per version and tree, with a count.
+    const counts = new Map<string, number>();
+    for (const c of result.otherCopies) {
+      const label = `${result.packageName ?? ''}@${c.version} (${c.namespace === null ? 'main tree' : `namespace \`${c.namespace}\``})`;
+      counts.set(label, (counts.get(label) ?? 0) + 1);
+    }
+    lines.push('', `Other copies: ${[...counts].map(([label, n]) => (n > 1 ? `${label} ×${n}` : label)).join(', ')}`);
   }
   return { kind: 'markdown', value: lines.join('\n') };
 }

@@ -394,7 +394,10 @@ export class MultiverseServer {
   private async publishProject(project: Project): Promise<void> {
     if (!this.projects.has(project.uri)) return;
     const uris = new Set<string>();
-    for (const conflict of project.index?.analysis.conflicts ?? []) for (const anchor of conflict.anchors) uris.add(URI.file(anchor.file).toString());
+    for (const conflict of project.index?.analysis.conflicts ?? []) {
+      for (const anchor of conflict.anchors) uris.add(URI.file(anchor.file).toString());
+      if (conflict.anchors.length === 0) uris.add(URI.file(path.join(project.dir, 'package.json')).toString());
+    }
     if (project.problem) uris.add(URI.file(project.problem.file).toString());
     for (const document of this.documents.all()) if (this.projectFor(document.uri) === project) uris.add(document.uri);
     for (const uri of this.published.get(project) ?? []) if (!uris.has(uri)) this.host.publishDiagnostics(uri, []);

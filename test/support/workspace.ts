@@ -1,11 +1,17 @@
 import Arborist from '@npmcli/arborist';
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** A fresh empty folder under the OS temp dir. */
-export function tempDir(prefix: string): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), `multiverse-${prefix}-`));
+const created = new Set<string>();
+
+/** A fresh empty folder under the OS temp dir, removed when the test process exits. */
+export async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `multiverse-${prefix}-`));
+  if (created.size === 0) process.once('exit', () => created.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  created.add(dir);
+  return dir;
 }
 
 /** Writes `files` (relative path → contents; objects are written as formatted JSON) under `dir`. */

@@ -10,6 +10,7 @@ declare module '@npmcli/arborist/lib/shrinkwrap.js' {
     optional?: boolean;
     peer?: boolean;
     dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
     optionalDependencies?: Record<string, string>;
     peerDependencies?: Record<string, string>;
     peerDependenciesMeta?: Record<string, { optional?: boolean }>;

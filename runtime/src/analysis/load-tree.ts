@@ -1,5 +1,5 @@
 import Arborist from '@npmcli/arborist';
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { loadFromHiddenLockfile } from './lockfile-tree';
 import { readManifest } from './manifest';
@@ -21,25 +21,36 @@ export async function loadTree(dir: string, namespace: string | null, options: {
   const root = path.resolve(dir);
   let source: TreeSource = 'actual';
   let tree: Arborist.Node;
+  // Folder dependencies installed as copies (install-links, as namespace trees are) are valid only as copies.
+  const installLinks = await readsInstallLinks(root);
   if (await isDirectory(path.join(root, 'node_modules'))) {
     if (!options.forceActual) {
       const manifest = await readManifest(path.join(root, 'package.json'));
       // Real paths, as arborist's nodes and the resolver report them.
-      const fast = await loadFromHiddenLockfile(await realpath(root), namespace, manifest ?? {});
+      const fast = await loadFromHiddenLockfile(await realpath(root), namespace, manifest ?? {}, installLinks);
       if (fast) return fast;
     }
-    tree = await new Arborist({ path: root }).loadActual({ forceActual: options.forceActual ?? false } as Arborist.Options);
+    tree = await new Arborist({ path: root, installLinks }).loadActual({ forceActual: options.forceActual ?? false } as Arborist.Options);
   } else {
     try {
-      tree = await new Arborist({ path: root }).loadVirtual();
+      tree = await new Arborist({ path: root, installLinks }).loadVirtual();
       source = 'virtual';
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'ENOLOCK') throw error;
-      tree = await new Arborist({ path: root }).loadActual();
+      tree = await new Arborist({ path: root, installLinks }).loadActual();
       source = 'manifest-only';
     }
   }
   return toGraph(tree, namespace, root, source);
+}
+
+/** Whether the tree's own .npmrc sets `install-links=true` (the installer writes it into namespace trees). */
+async function readsInstallLinks(root: string): Promise<boolean> {
+  try {
+    return /^\s*install-links\s*=\s*true\s*$/m.test(await readFile(path.join(root, '.npmrc'), 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 async function isDirectory(file: string): Promise<boolean> {

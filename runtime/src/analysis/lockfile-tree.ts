@@ -2,6 +2,7 @@ import Shrinkwrap from '@npmcli/arborist/lib/shrinkwrap.js';
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import npa from 'npm-package-arg';
+import picomatch from 'picomatch';
 import semver from 'semver';
 import type { DependencyEdge, EdgeProblem, EdgeType, PackageNode, TreeGraph } from './types';
 
@@ -24,10 +25,10 @@ const cache = new Map<string, { key: string; packages: Record<string, LockEntry>
  * workspace manifests are read from disk, so edits to them show before any reinstall, as with
  * arborist's `loadActual`.
  */
-export async function loadFromHiddenLockfile(root: string, namespace: string | null, manifest: Record<string, unknown>): Promise<TreeGraph | null> {
+export async function loadFromHiddenLockfile(root: string, namespace: string | null, manifest: Record<string, unknown>, installLinks: boolean): Promise<TreeGraph | null> {
   const packages = await hiddenLockfile(root);
   if (!packages) return null;
-  return buildGraph(root, namespace, manifest, packages);
+  return buildGraph(root, namespace, manifest, packages, installLinks);
 }
 
 async function hiddenLockfile(root: string): Promise<Record<string, LockEntry> | null> {
@@ -46,8 +47,8 @@ async function hiddenLockfile(root: string): Promise<Record<string, LockEntry> |
   // Keep only what the graph needs: integrity hashes, licenses, engines and the like are most of a lockfile.
   const packages: Record<string, LockEntry> = {};
   for (const [location, entry] of Object.entries(meta.data.packages)) {
-    const { name, version, resolved, link, dev, optional, peer, dependencies, optionalDependencies, peerDependencies, peerDependenciesMeta } = entry;
-    packages[location] = { name, version, resolved: link ? resolved : undefined, link, dev, optional, peer, dependencies, optionalDependencies, peerDependencies, peerDependenciesMeta };
+    const { name, version, resolved, link, dev, optional, peer, dependencies, devDependencies, optionalDependencies, peerDependencies, peerDependenciesMeta } = entry;
+    packages[location] = { name, version, resolved: link ? resolved : undefined, link, dev, optional, peer, dependencies, devDependencies, optionalDependencies, peerDependencies, peerDependenciesMeta };
   }
   cache.set(root, { key, packages });
   return packages;
@@ -60,7 +61,7 @@ interface Draft {
   declared: [string, string, EdgeType][];
 }
 
-async function buildGraph(root: string, namespace: string | null, manifest: Record<string, unknown>, packages: Record<string, LockEntry>): Promise<TreeGraph> {
+async function buildGraph(root: string, namespace: string | null, manifest: Record<string, unknown>, packages: Record<string, LockEntry>, installLinks: boolean): Promise<TreeGraph> {
   const nodes: PackageNode[] = [];
   const drafts = new Map<string, Draft>();
   const add = (location: string, entry: LockEntry, declared: [string, string, EdgeType][], extra: Partial<PackageNode> = {}): Draft => {
@@ -92,29 +93,30 @@ async function buildGraph(root: string, namespace: string | null, manifest: Reco
   // Arborist names the root after its folder.
   rootDraft.node.installedAs = path.basename(root);
   const links = new Map<string, string>();
-  const workspaceTargets = new Set<string>();
-  const hasWorkspaces = Array.isArray(manifest.workspaces) || (typeof manifest.workspaces === 'object' && manifest.workspaces !== null);
+  const linkTargets = new Set<string>();
   for (const [location, entry] of Object.entries(packages)) {
     if (location === '') continue;
     if (entry.link) {
       const target = entry.resolved ?? '';
       links.set(location, target);
-      if (hasWorkspaces && !target.split('/').includes('node_modules') && !target.startsWith('..')) workspaceTargets.add(target);
+      linkTargets.add(target);
       continue;
     }
     if (!drafts.has(location)) add(location, entry, declaredOf(entry, false));
   }
-  // Workspaces are project packages: read their manifests from disk, as for the root.
+  // Link targets (workspaces, `file:` folders) are tops of their own, like the root: arborist reads
+  // their dev dependencies too. Their manifests are read from disk, as the root's is.
+  const isWorkspace = workspaceMatcher(manifest);
+  const workspaceTargets = [...linkTargets].filter((target) => drafts.has(target) && isWorkspace(target));
   await Promise.all(
-    [...workspaceTargets].map(async (target) => {
+    [...linkTargets].map(async (target) => {
       const draft = drafts.get(target);
       if (!draft) return;
-      draft.node.isWorkspace = true;
+      draft.node.isWorkspace = isWorkspace(target);
       const live = await readJson(path.join(root, target, 'package.json'));
+      draft.declared = declaredOf(live ?? draft.entry, true);
       if (!live) return;
-      draft.declared = declaredOf(live, true);
       draft.node.name = stringField(live, 'name') || draft.node.name;
-      draft.node.installedAs = draft.node.name;
       draft.node.version = stringField(live, 'version') || draft.node.version;
     }),
   );
@@ -128,17 +130,19 @@ async function buildGraph(root: string, namespace: string | null, manifest: Reco
   }
 
   const edges: DependencyEdge[] = [];
-  const find = (location: string): Draft | undefined => {
+  const find = (location: string): Found | undefined => {
     const link = links.get(location);
-    return drafts.get(link ?? location);
+    const draft = drafts.get(link ?? location);
+    return draft && { draft, viaLink: link !== undefined };
   };
   for (const draft of drafts.values()) {
     const from = draft.node;
     for (const [name, spec, type] of draft.declared) {
-      const target = type === 'workspace' ? drafts.get(path.relative(root, spec.slice('file:'.length)).split(path.sep).join('/')) : resolveFrom(from.location, name, find);
-      const to = target?.node ?? null;
+      const found = type === 'workspace' ? { draft: drafts.get(path.relative(root, spec.slice('file:'.length)).split(path.sep).join('/')), viaLink: true } : resolveFrom(from.location, name, find);
+      const to = found?.draft?.node ?? null;
       const id = edges.length;
-      edges.push({ id, from: from.id, to: to ? to.id : null, name, spec, type, problem: problemOf(from, to, name, spec, type) });
+      const problem = problemOf(from, to, name, spec, type, { viaLink: found?.viaLink ?? false, installLinks });
+      edges.push({ id, from: from.id, to: to ? to.id : null, name, spec, type, problem });
       from.edgesOut.push(id);
       to?.edgesIn.push(id);
     }
@@ -147,8 +151,14 @@ async function buildGraph(root: string, namespace: string | null, manifest: Reco
   return { namespace, root, source: 'actual', nodes, edges };
 }
 
+/** A resolved dependency, and whether node_modules holds a symlink to it rather than the folder itself. */
+interface Found {
+  draft: Draft | undefined;
+  viaLink: boolean;
+}
+
 /** Node's lookup: `<dir>/node_modules/<name>` for `dir` = the package's folder and each folder above it, up to the tree's root. */
-function resolveFrom(location: string, name: string, find: (location: string) => Draft | undefined): Draft | undefined {
+function resolveFrom(location: string, name: string, find: (location: string) => Found | undefined): Found | undefined {
   for (const dir of lookupDirs(location)) {
     const found = find(`${dir}node_modules/${name}`);
     if (found) return found;
@@ -164,8 +174,10 @@ function lookupDirs(location: string): string[] {
   if (!dirs) {
     const parts = location === '' ? [] : location.split('/');
     dirs = [];
-    for (let i = parts.length; i >= 0; i--) {
-      if (i > 0 && parts[i - 1] === 'node_modules') continue;
+    // A folder outside the tree's root (a `file:../lib` target) never sees the root's node_modules.
+    const lowest = parts[0] === '..' ? 1 : 0;
+    for (let i = parts.length; i >= lowest; i--) {
+      if (i > 0 && (parts[i - 1] === 'node_modules' || parts[i - 1] === '..')) continue;
       dirs.push(i === 0 ? '' : `${parts.slice(0, i).join('/')}/`);
     }
     if (dirsCache.size > 100_000) dirsCache.clear();
@@ -175,11 +187,34 @@ function lookupDirs(location: string): string[] {
 }
 
 /** Arborist's edge verdicts, in its order of precedence. */
-function problemOf(from: PackageNode, to: PackageNode | null, name: string, spec: string, type: EdgeType): EdgeProblem | null {
+function problemOf(from: PackageNode, to: PackageNode | null, name: string, spec: string, type: EdgeType, link: { viaLink: boolean; installLinks: boolean }): EdgeProblem | null {
   const optional = type === 'optional' || type === 'peerOptional';
   if (!to) return optional ? null : 'MISSING';
   if ((type === 'peer' || type === 'peerOptional') && !from.isRoot && to.location === `${from.location}/node_modules/${name}`) return 'PEER LOCAL';
-  return type === 'workspace' || satisfies(to, name, spec) ? null : 'INVALID';
+  if (type === 'workspace') return null;
+  const folder = folderSpec(from, name, spec);
+  if (folder !== null) return linkValid(to, folder, link) ? null : 'INVALID';
+  return satisfies(to, name, spec) ? null : 'INVALID';
+}
+
+/** The folder a `file:<dir>` spec names (absolute), or `null` for any other kind of spec. */
+function folderSpec(from: PackageNode, name: string, spec: string): string | null {
+  if (!spec.startsWith('file:') && !spec.startsWith('.') && !spec.startsWith('/') && !spec.startsWith('~')) return null;
+  try {
+    const parsed = npa.resolve(name, spec, from.path);
+    return parsed.type === 'directory' ? (parsed.fetchSpec ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Arborist's linkValid: with install-links a folder dependency must be a real copy (workspaces are
+ * always links); without, it must be a symlink to that very folder.
+ */
+function linkValid(to: PackageNode, folder: string, link: { viaLink: boolean; installLinks: boolean }): boolean {
+  if (link.installLinks && !to.isWorkspace) return !link.viaLink;
+  return link.viaLink && path.relative(to.path, folder) === '';
 }
 
 /** Verdicts by name, spec and installed copy: big trees repeat the same few thousand pairs. */
@@ -244,6 +279,16 @@ function markExtraneous(nodes: PackageNode[], edges: DependencyEdge[]): void {
     }
   }
   for (const node of nodes) node.extraneous = !reached.has(node.id);
+}
+
+/** Whether a folder (relative to the root) is one of the root's npm workspaces. */
+function workspaceMatcher(manifest: Record<string, unknown>): (location: string) => boolean {
+  const field = manifest.workspaces;
+  const globs = Array.isArray(field) ? field : typeof field === 'object' && field !== null ? (field as { packages?: unknown }).packages : undefined;
+  const patterns = Array.isArray(globs) ? globs.filter((g): g is string => typeof g === 'string').map((g) => g.replace(/^\.\//, '').replace(/\/$/, '')) : [];
+  if (patterns.length === 0) return () => false;
+  const matches = picomatch(patterns);
+  return (location) => !location.startsWith('..') && matches(location);
 }
 
 function declaredOf(manifest: Record<string, unknown> | LockEntry, projectPackage: boolean): [string, string, EdgeType][] {
