@@ -13,31 +13,35 @@ const PACKAGES = 40;
 const FILES_PER_PACKAGE = 50;
 const runtime = require.resolve('multiverse');
 
-// Each child prints one number: milliseconds (or bytes) for exactly the part being compared.
+// Each timing child prints [wall ms, CPU ms of all its threads] for exactly the part compared.
+// CPU time is the steadier number when other work shares the cores; both are reported.
+const TIMER = `let __t = 0; let __c; const start = () => { __c = process.cpuUsage(); __t = performance.now(); };
+const stop = () => { const c = process.cpuUsage(__c); console.log(JSON.stringify([performance.now() - __t, (c.user + c.system) / 1000])); };\n`;
+
 const CHILD = {
-  nativeRequire: `const { createRequire } = require('node:module'); const dir = process.argv[1];
-const t = performance.now(); createRequire(dir + '/index.js')('pkg0'); console.log(performance.now() - t);`,
-  namespaceRequire: `const { createNamespace } = require(process.argv[2]); const dir = process.argv[1];
-const t = performance.now(); createNamespace({ name: 'bench', root: dir }).require('pkg0'); console.log(performance.now() - t);`,
-  nativeImport: `const { pathToFileURL } = require('node:url'); const dir = process.argv[1];
-const t = performance.now(); import(pathToFileURL(dir + '/node_modules/pkg0/index.js').href).then(() => console.log(performance.now() - t));`,
+  nativeRequire: `${TIMER}const { createRequire } = require('node:module'); const dir = process.argv[1];
+start(); createRequire(dir + '/index.js')('pkg0'); stop();`,
+  namespaceRequire: `${TIMER}const { createNamespace } = require(process.argv[2]); const dir = process.argv[1];
+start(); createNamespace({ name: 'bench', root: dir }).require('pkg0'); stop();`,
+  nativeImport: `${TIMER}const { pathToFileURL } = require('node:url'); const dir = process.argv[1];
+start(); import(pathToFileURL(dir + '/node_modules/pkg0/index.js').href).then(() => stop());`,
   // argv[3] is the ESM strategy; the namespace is the first to load from the root.
-  namespaceImport: `const { createNamespace } = require(process.argv[2]); const dir = process.argv[1];
-const t = performance.now(); createNamespace({ name: 'bench', root: dir, esm: process.argv[3] }).import('pkg0').then(() => console.log(performance.now() - t));`,
+  namespaceImport: `${TIMER}const { createNamespace } = require(process.argv[2]); const dir = process.argv[1];
+start(); createNamespace({ name: 'bench', root: dir, esm: process.argv[3] }).import('pkg0').then(() => stop());`,
   // A first namespace has already loaded from the root (and, for hooks, registered them); the
   // second one is timed: with 'paths' it hard-links its own copy of the root first.
-  namespaceImportSecond: `const { createNamespace } = require(process.argv[2]); const dir = process.argv[1]; const esm = process.argv[3];
+  namespaceImportSecond: `${TIMER}const { createNamespace } = require(process.argv[2]); const dir = process.argv[1]; const esm = process.argv[3];
 createNamespace({ name: 'first', root: dir, esm }).import('pkg${PACKAGES - 1}/file${FILES_PER_PACKAGE - 1}').then(async () => {
-  const t = performance.now(); await createNamespace({ name: 'bench', root: dir, esm }).import('pkg0'); console.log(performance.now() - t); });`,
+  start(); await createNamespace({ name: 'bench', root: dir, esm }).import('pkg0'); stop(); });`,
   // A hot loop of calls into a tiny module, after warm-up; the same loop code in both processes.
-  hotCall: `const { createNamespace } = require(process.argv[2]); const dir = process.argv[1];
+  hotCall: `${TIMER}const { createNamespace } = require(process.argv[2]); const dir = process.argv[1];
 const add = process.argv[3] === 'host' ? require(dir + '/node_modules/hot/index.js').add : createNamespace({ name: 'hot', root: dir }).require('hot').add;
 const loop = () => { let acc = 0; for (let i = 0; i < 20000000; i++) acc = add(acc, 1) & 0xffff; return acc; };
-loop(); const t = performance.now(); loop(); console.log(performance.now() - t);`,
+loop(); start(); loop(); stop();`,
   // Node 20's floor for any hook-based ESM loader: hooks that only call next().
-  noopHooksImport: `const { register } = require('node:module'); const { pathToFileURL } = require('node:url'); const dir = process.argv[1];
-register(pathToFileURL(process.argv[2]).href); const t = performance.now();
-import(pathToFileURL(dir + '/node_modules/pkg0/index.js').href).then(() => console.log(performance.now() - t));`,
+  noopHooksImport: `${TIMER}const { register } = require('node:module'); const { pathToFileURL } = require('node:url'); const dir = process.argv[1];
+register(pathToFileURL(process.argv[2]).href); start();
+import(pathToFileURL(dir + '/node_modules/pkg0/index.js').href).then(() => stop());`,
   lodashMemory: `const { createNamespace } = require(process.argv[2]); const root = process.argv[1]; const mode = process.argv[3];
 const heap = () => { gc(); gc(); return process.memoryUsage().heapUsed; };
 const kept = []; const before = heap();
@@ -49,15 +53,18 @@ for (let i = 0; i < 10; i++) {
 console.log((heap() - before) / 10);`,
 };
 
-async function alternate(label: string, a: () => Promise<number>, b: () => Promise<number>): Promise<[number, number]> {
-  const as: number[] = [];
-  const bs: number[] = [];
+/** Runs baseline and Multiverse children alternately; returns the median of each printed number. */
+async function alternate(label: string, a: () => Promise<number[]>, b: () => Promise<number[]>): Promise<[number[], number[]]> {
+  const as: number[][] = [];
+  const bs: number[][] = [];
   for (let i = 0; i < RUNS; i += 1) {
     as.push(await a());
     bs.push(await b());
   }
-  console.log(`${label}: baseline ${as.map((v) => v.toFixed(1)).join(' ')} | multiverse ${bs.map((v) => v.toFixed(1)).join(' ')}`);
-  return [median(as), median(bs)];
+  const show = (runs: number[][]) => runs.map((r) => r.map((v) => v.toFixed(1)).join('/')).join(' ');
+  console.log(`${label}: baseline ${show(as)} | multiverse ${show(bs)}`);
+  const medians = (runs: number[][]) => (runs[0] ?? []).map((_, i) => median(runs.map((r) => r[i] as number)));
+  return [medians(as), medians(bs)];
 }
 
 async function installLodash(): Promise<string> {
@@ -79,6 +86,7 @@ async function main(): Promise<void> {
   const cjs = await mkdtemp(path.join(os.tmpdir(), 'multiverse-bench-cjs-'));
   const esm = await mkdtemp(path.join(os.tmpdir(), 'multiverse-bench-esm-'));
   const hot = await mkdtemp(path.join(os.tmpdir(), 'multiverse-bench-hot-'));
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
   try {
     await writeGraph(cjs, 'commonjs', PACKAGES, FILES_PER_PACKAGE);
     await writeGraph(esm, 'module', PACKAGES, FILES_PER_PACKAGE);
@@ -86,28 +94,23 @@ async function main(): Promise<void> {
     await writeFile(path.join(hot, 'node_modules', 'hot', 'index.js'), 'exports.add = function add(a, b) { return a + b; };\n');
     const modules = PACKAGES * FILES_PER_PACKAGE;
     const rows: Row[] = [];
-    const ms = (v: number) => `${v.toFixed(1)} ms`;
+    const timed = async (what: string, baseline: string, target: string, a: () => Promise<number[]>, b: () => Promise<number[]>) => {
+      const [[baseWall = 0, baseCpu = 0], [wall = 0, cpu = 0]] = await alternate(what.trim(), a, b);
+      rows.push({ what, baseline: `${ms(baseWall)} / ${ms(baseCpu)} ${baseline}`, multiverse: `${ms(wall)} / ${ms(cpu)}`, ratio: wall / baseWall, cpuRatio: cpu / baseCpu, target });
+    };
 
-    const [nativeCjs, nsCjs] = await alternate('CommonJS', () => measureInChild(CHILD.nativeRequire, [cjs]), () => measureInChild(CHILD.namespaceRequire, [cjs, runtime]));
-    rows.push({ what: `load ${modules}-module CommonJS graph`, baseline: `${ms(nativeCjs)} native require`, multiverse: ms(nsCjs), ratio: nsCjs / nativeCjs, target: '≤ 1.10×' });
-
-    const [nativeEsm, nsEsm] = await alternate('ESM', () => measureInChild(CHILD.nativeImport, [esm]), () => measureInChild(CHILD.namespaceImport, [esm, runtime, 'paths']));
-    rows.push({ what: `load ${modules}-module ESM graph (esm: paths, default)`, baseline: `${ms(nativeEsm)} native import`, multiverse: ms(nsEsm), ratio: nsEsm / nativeEsm, target: '≤ 1.5×' });
-    const [nativeEsm2, nsEsmCopy] = await alternate('ESM, second namespace over the root', () => measureInChild(CHILD.nativeImport, [esm]), () => measureInChild(CHILD.namespaceImportSecond, [esm, runtime, 'paths']));
-    rows.push({ what: `  … second namespace over the same root (hard-links a copy)`, baseline: `${ms(nativeEsm2)} native import`, multiverse: ms(nsEsmCopy), ratio: nsEsmCopy / nativeEsm2, target: '≤ 1.5×' });
-    const [nativeEsm3, nsEsmHooks] = await alternate('ESM, hooks', () => measureInChild(CHILD.nativeImport, [esm]), () => measureInChild(CHILD.namespaceImport, [esm, runtime, 'hooks']));
-    rows.push({ what: `load ${modules}-module ESM graph (esm: hooks, registers them)`, baseline: `${ms(nativeEsm3)} native import`, multiverse: ms(nsEsmHooks), ratio: nsEsmHooks / nativeEsm3, target: '≤ 1.5×' });
-
+    await timed(`load ${modules}-module CommonJS graph`, 'native require', '≤ 1.10×', () => measureInChild(CHILD.nativeRequire, [cjs]), () => measureInChild(CHILD.namespaceRequire, [cjs, runtime]));
+    const nativeImport = () => measureInChild(CHILD.nativeImport, [esm]);
+    await timed(`load ${modules}-module ESM graph (esm: paths, default)`, 'native import', '≤ 1.5×', nativeImport, () => measureInChild(CHILD.namespaceImport, [esm, runtime, 'paths']));
+    await timed('  … second namespace over the root (hard-links a copy)', 'native import', '≤ 1.5×', nativeImport, () => measureInChild(CHILD.namespaceImportSecond, [esm, runtime, 'paths']));
+    await timed(`load ${modules}-module ESM graph (esm: hooks)`, 'native import', '≤ 1.5×', nativeImport, () => measureInChild(CHILD.namespaceImport, [esm, runtime, 'hooks']));
     const noopHooks = path.join(esm, 'noop-hooks.mjs');
     await writeFile(noopHooks, 'export const resolve = (s, c, next) => next(s, c);\nexport const load = (u, c, next) => next(u, c);\n');
-    const [nativeEsm4, noop] = await alternate('ESM, no-op hooks', () => measureInChild(CHILD.nativeImport, [esm]), () => measureInChild(CHILD.noopHooksImport, [esm, noopHooks]));
-    rows.push({ what: `  … for scale: no-op hooks, Node 20's floor for any hook`, baseline: `${ms(nativeEsm4)} native import`, multiverse: ms(noop), ratio: noop / nativeEsm4, target: '—' });
-
-    const [hostCall, nsCall] = await alternate('hot call', () => measureInChild(CHILD.hotCall, [hot, runtime, 'host']), () => measureInChild(CHILD.hotCall, [hot, runtime, 'namespace']));
-    rows.push({ what: 'hot call, 20M calls of a function', baseline: `${ms(hostCall)} host module`, multiverse: ms(nsCall), ratio: nsCall / hostCall, target: '1.00×' });
+    await timed("  … for scale: no-op hooks, Node 20's floor", 'native import', '—', nativeImport, () => measureInChild(CHILD.noopHooksImport, [esm, noopHooks]));
+    await timed('hot call, 20M calls of a function', 'host module', '1.00×', () => measureInChild(CHILD.hotCall, [hot, runtime, 'host']), () => measureInChild(CHILD.hotCall, [hot, runtime, 'namespace']));
 
     const lodash = await installLodash();
-    const [nativeLodash, nsLodash] = await alternate(
+    const [[nativeLodash = 0], [nsLodash = 0]] = await alternate(
       'lodash heap per instance',
       () => measureInChild(CHILD.lodashMemory, [lodash, runtime, 'native'], ['--expose-gc']),
       () => measureInChild(CHILD.lodashMemory, [lodash, runtime, 'namespace'], ['--expose-gc']),
@@ -115,7 +118,7 @@ async function main(): Promise<void> {
     const mb = (v: number) => `${(v / 1024 / 1024).toFixed(2)} MB`;
     rows.push({ what: 'heap per extra lodash namespace', baseline: `${mb(nativeLodash)} per native instance`, multiverse: mb(nsLodash), ratio: nsLodash / nativeLodash, target: 'report' });
 
-    console.log(`\nmedians of ${RUNS} runs, each load in a fresh process (node ${process.version}, ${os.cpus().length} cores)\n`);
+    console.log(`\nmedians of ${RUNS} runs, each load in a fresh process; times are wall / CPU of all threads (node ${process.version}, ${os.cpus().length} cores)\n`);
     printTable(rows);
   } finally {
     await rm(cjs, { recursive: true, force: true });

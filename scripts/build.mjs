@@ -6,6 +6,10 @@ import * as esbuild from 'esbuild';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
+// `--outdir <dir>` writes the bundles elsewhere (the server benchmark measures the production bundle
+// without replacing the development one in dist/).
+const outdirFlag = process.argv.indexOf('--outdir');
+const outdir = outdirFlag === -1 ? 'dist' : process.argv[outdirFlag + 1];
 
 try {
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b'], { stdio: 'inherit' });
@@ -27,14 +31,14 @@ const common = {
 };
 
 await Promise.all([
-  esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
+  esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: `${outdir}/client.js`, external: ['vscode'] }),
   // The server bundles arborist; run-script's require.resolve of node-gyp only runs for install
   // scripts, which the server never runs. The namespace loader's import(url, options) loads user
   // files from disk at run time and must stay a real dynamic import, which is what esbuild warns of.
   esbuild.build({
     ...common,
     entryPoints: ['server/src/main.ts'],
-    outfile: 'dist/server.js',
+    outfile: `${outdir}/server.js`,
     external: ['node-gyp/bin/node-gyp.js'],
     logOverride: { 'unsupported-dynamic-import': 'silent' },
   }),

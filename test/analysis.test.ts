@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { rm, symlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { analyzeProject, ConfigError, explainPackage, installProject, ManifestError, type Conflict, type ProjectAnalysis } from 'multiverse';
+import { analyzeProject, ConfigError, explainPackage, installProject, loadTree, ManifestError, type Conflict, type ProjectAnalysis } from 'multiverse';
+import { canonical } from './support/graph';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
 import { installWith, tempDir, writeFiles } from './support/workspace';
 
@@ -186,4 +187,97 @@ test('an aborted analysis rejects with the abort reason', async () => {
   const controller = new AbortController();
   controller.abort(new Error('superseded'));
   await assert.rejects(analyzeProject(dir, { signal: controller.signal }), /superseded/);
+});
+
+test('the graph read from the hidden lockfile is the one arborist builds by walking node_modules', async () => {
+  const dir = await tempDir('equivalence');
+  await writeFiles(dir, {
+    'package.json': {
+      name: 'mono',
+      version: '1.0.0',
+      workspaces: ['packages/*'],
+      dependencies: { 'fixture-lib': '^2.0.0', 'fixture-peer': '^1.0.0', 'lib-one': 'npm:fixture-lib@^1.0.0' },
+      devDependencies: { 'fixture-dual': '^1.0.0' },
+      optionalDependencies: { 'fixture-esm': '^1.0.0' },
+    },
+    'packages/a/package.json': { name: 'a', version: '1.0.0', dependencies: { 'fixture-lib': '^1.0.0' }, peerDependencies: { 'fixture-esm': '*' }, peerDependenciesMeta: { 'fixture-esm': { optional: true } } },
+    'packages/b/package.json': { name: 'b', version: '2.0.0', dependencies: { a: '^1.0.0', 'fixture-dual': '^1.0.0' } },
+  });
+  await installWith(dir, registry.url, { force: true });
+  // Edits after the install: an invalid range, a missing dependency, a removed one (now extraneous).
+  await writeFiles(dir, {
+    'package.json': {
+      name: 'mono',
+      version: '1.0.0',
+      workspaces: ['packages/*'],
+      dependencies: { 'fixture-lib': '^3.0.0', 'lib-one': 'npm:fixture-lib@^1.0.0', 'not-installed': '^1.0.0' },
+      devDependencies: { 'fixture-dual': '^1.0.0', 'fixture-lib': '^2.0.0' },
+    },
+  });
+  const fast = await loadTree(dir, null);
+  const walked = await loadTree(dir, null, { forceActual: true });
+  assert.equal(fast.source, 'actual');
+  assert.ok(fast.edges.some((e) => e.problem === 'INVALID') && fast.edges.some((e) => e.problem === 'MISSING'));
+  assert.ok(fast.nodes.some((n) => n.extraneous) && fast.nodes.some((n) => n.name === 'fixture-lib' && n.installedAs === 'lib-one'));
+  assert.deepEqual(canonical(fast), canonical(walked));
+});
+
+test('file: dependencies (links to folders in the project) read from the hidden lockfile as arborist reads them', async () => {
+  const parent = await tempDir('file-links');
+  const dir = path.join(parent, 'app');
+  await writeFiles(dir, {
+    'package.json': { name: 'app', version: '1.0.0', dependencies: { plug: 'file:plugins/plug', outside: 'file:../outside-lib', 'fixture-lib': '^2.0.0' } },
+    '../outside-lib/package.json': { name: 'outside', version: '3.0.0', dependencies: { 'fixture-peer': '^1.0.0' } },
+    'plugins/plug/package.json': {
+      name: 'plug',
+      version: '0.1.0',
+      dependencies: { 'fixture-dual': '^1.0.0' },
+      peerDependencies: { 'fixture-lib': '^1.0.0' },
+      devDependencies: { 'fixture-esm': '^1.0.0' },
+    },
+  });
+  await installWith(dir, registry.url, { force: true });
+  const fast = await loadTree(dir, null);
+  assert.deepEqual(canonical(fast), canonical(await loadTree(dir, null, { forceActual: true })));
+  const analysis = await analyzeProject(dir);
+  assert.deepEqual(analysis.conflicts.map((c) => `${c.kind}:${c.package}`).sort(), ['missing:fixture-peer', 'peer:fixture-lib'], 'a folder outside the project does not see its node_modules');
+  assert.match(analysis.conflicts.find((c) => c.kind === 'peer')?.message ?? '', /peer fixture-lib@"\^1\.0\.0" from plug@0\.1\.0/);
+});
+
+test('a namespace holding a file: dependency installed as a copy (install-links) is not invalid', async () => {
+  const dir = await tempDir('ns-file-dep');
+  await writeFiles(dir, {
+    'package.json': { name: 'app', version: '1.0.0' },
+    '.npmrc': `registry=${registry.url}\n`,
+    'plugins/plug/package.json': { name: 'plug', version: '0.1.0', dependencies: { 'fixture-lib': '^1.0.0' } },
+    'multiverse.json': { namespaces: { plugins: { dependencies: { plug: 'file:plugins/plug' } } } },
+  });
+  await installProject(dir);
+  const analysis = await analyzeProject(dir);
+  assert.deepEqual(analysis.conflicts, []);
+  const nsRoot = path.join(dir, '.multiverse', 'plugins');
+  assert.deepEqual(canonical(await loadTree(nsRoot, 'plugins')), canonical(await loadTree(nsRoot, 'plugins', { forceActual: true })));
+});
+
+test('a package a namespace shares with the app is judged against the app\'s copy', async () => {
+  const dir = await tempDir('ns-shared');
+  await writeFiles(dir, {
+    'package.json': { name: 'app', version: '1.0.0', dependencies: { 'fixture-lib': '^2.0.0' } },
+    '.npmrc': `registry=${registry.url}\n`,
+    'multiverse.json': { namespaces: { legacy: { dependencies: { 'fixture-peer': '^1.0.0' }, shared: ['fixture-lib'] } } },
+  });
+  await installWith(dir, registry.url);
+  await installProject(dir);
+  const analysis = await analyzeProject(dir);
+  const [shared, ...rest] = analysis.conflicts;
+  assert.equal(rest.length, 0, JSON.stringify(analysis.conflicts));
+  assert.equal(shared?.kind, 'peer');
+  assert.equal(shared?.namespace, 'legacy');
+  assert.match(shared?.message ?? '', /shares fixture-lib with the app, which has fixture-lib@2\.0\.0, but in the namespace fixture-peer@1\.0\.0 needs peer "\^1\.0\.0"/);
+  assert.deepEqual(shared?.anchors.map((a) => a.jsonPath), [['namespaces', 'legacy', 'shared', '0']]);
+
+  // With the app on a version the namespace accepts, sharing is fine.
+  await writeFiles(dir, { 'package.json': { name: 'app', version: '1.0.0', dependencies: { 'fixture-lib': '^1.0.0' } } });
+  await installWith(dir, registry.url);
+  assert.deepEqual((await analyzeProject(dir)).conflicts, []);
 });

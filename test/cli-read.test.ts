@@ -107,3 +107,29 @@ test('every read command has --help', async () => {
     assert.match(help.stdout, /Exit codes:/);
   }
 });
+
+test('namespaces: check reports one not installed, tree and why show an installed one', async () => {
+  const dir = await tempDir('cli-ns');
+  await writeFiles(dir, {
+    'package.json': { name: 'app', version: '1.0.0', dependencies: { 'fixture-lib': '^2.0.0' } },
+    '.npmrc': `registry=${registry.url}\n`,
+    'multiverse.json': { namespaces: { legacy: { dependencies: { 'fixture-dual': '^1.0.0' } } } },
+  });
+  await installWith(dir, registry.url);
+  const before = await cli(dir, 'check');
+  assert.equal(before.code, 1);
+  assert.match(before.stdout, /namespace-not-installed: Namespace "legacy" is not installed/);
+  assert.match(before.stdout, /at multiverse\.json namespaces\.legacy/);
+  assert.equal((await cli(dir, 'tree', 'legacy')).code, 2);
+
+  assert.equal((await cli(dir, 'install')).code, 0);
+  const after = await cli(dir, 'check');
+  assert.equal(after.code, 0, after.stdout);
+  assert.match(after.stdout, /no conflicts \(3 packages, 1 namespace\)/);
+  const tree = await cli(dir, 'tree', 'legacy');
+  assert.equal(tree.code, 0);
+  assert.match(tree.stdout, /\(namespace legacy\)\n└── fixture-dual@1\.0\.0\n {4}└── fixture-lib@1\.0\.0\n$/);
+  const why = await cli(dir, 'why', 'fixture-lib');
+  assert.match(why.stdout, /fixture-lib@2\.0\.0 in the main tree/);
+  assert.match(why.stdout, /fixture-lib@1\.0\.0 in namespace "legacy"\n.*\n {2}\(namespace legacy\) > fixture-dual@1\.0\.0 > fixture-lib@1\.0\.0/);
+});

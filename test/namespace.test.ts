@@ -169,11 +169,22 @@ for (const esm of ['paths', 'hooks'] as const) {
     assert.equal(dual.libVersion, '1.0.0');
     const esmDual = await ns.import<{ label: string }>('fixture-dual');
     assert.equal(esmDual.label, 'dual-shared-esm');
+    const esmOnly = await ns.import<{ libVersion: string }>('fixture-esm');
+    assert.equal(esmOnly.libVersion, '1.0.0', 'shared by name: even the copy fixture-esm nests comes from the app');
     assert.equal(ns.resolve('fixture-lib').namespace, null);
     assert.equal(ns.resolve('fixture-lib').path, path.join(roots.app, 'node_modules', 'fixture-lib', 'index.js'));
     ns.dispose();
   });
 }
+
+test('a shared package the app lacks is reported as such', () => {
+  const ns = createNamespace({ name: 'lacking', root: roots.v1, shared: ['fixture-dual'], host: roots.app });
+  assert.throws(
+    () => ns.require('fixture-dual'),
+    (error: unknown) => error instanceof MultiverseError && error.code === 'MODULE_NOT_FOUND' && /listed in "shared".*the app at .* does not have it/.test(error.message),
+  );
+  ns.dispose();
+});
 
 test('a package missing from the namespace names the namespace, the specifier and the importing file', async () => {
   const ns = createNamespace({ name: 'strict', root: roots.v2 });
@@ -224,8 +235,22 @@ test('syntax and runtime errors point at the real file and line', () => {
   ns.dispose();
 });
 
-test('requiring an ES module inside a namespace points to import()', () => {
+test('require(esm) loads the ES module inside the namespace, the same instance import() gets [esm: paths]', async () => {
   const ns = createNamespace({ name: 'require-esm', root: roots.v1 });
+  const required = ns.require('fixture-esm') as { libVersion: string; increment(): number };
+  assert.equal(required.libVersion, '2.0.0');
+  assert.equal(required.increment(), 1);
+  const imported = await ns.import<{ increment(): number }>('fixture-esm');
+  assert.equal(imported.increment(), 2, 'require(esm) and import() share the instance');
+  const other = createNamespace({ name: 'require-esm-2', root: roots.v1 });
+  assert.equal((other.require('fixture-esm') as { increment(): number }).increment(), 1, 'another namespace has its own');
+  assert.deepEqual(hostCacheKeysUnder(roots.dir), []);
+  ns.dispose();
+  other.dispose();
+});
+
+test('require(esm) with esm "hooks" points to import()', () => {
+  const ns = createNamespace({ name: 'require-esm-hooks', root: roots.v1, esm: 'hooks' });
   assert.throws(
     () => ns.require('fixture-esm'),
     (error: unknown) =>

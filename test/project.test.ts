@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Arborist from '@npmcli/arborist';
 import { InputError, installProject, loadProject } from 'multiverse';
@@ -56,7 +57,9 @@ before(async () => {
     'multiverse.json': JSON.stringify({
       namespaces: {
         modern: { dependencies: { 'fixture-lib': '^2.0.0' }, scope: ['src/modern/**'] },
-        tools: { dependencies: { 'fixture-esm': '1.0.0', 'fixture-dual': '1.0.0' } },
+        // shared: fixture-dual's fixture-lib is the app's; the ES modules of "tools" then load from
+        // a hard-linked copy of its tree, which the routing hook must point at.
+        tools: { dependencies: { 'fixture-esm': '1.0.0', 'fixture-dual': '1.0.0' }, shared: ['fixture-lib'] },
       },
     }),
     'src/app.js': APP_CJS,
@@ -83,7 +86,12 @@ test('loadProject routes app imports by package and scope, and namespace code st
   assert.deepEqual(pick(p.resolve('fixture-dual', app)), { namespace: 'tools', packageName: 'fixture-dual', version: '1.0.0' });
   const esmEntry = p.resolve('fixture-esm', app, { conditions: 'import' });
   assert.equal(esmEntry.namespace, 'tools');
-  assert.deepEqual(pick(p.resolve('fixture-lib', esmEntry.path, { conditions: 'import' })), { namespace: 'tools', packageName: 'fixture-lib', version: '2.0.0' });
+  assert.deepEqual(
+    pick(p.resolve('fixture-lib', esmEntry.path, { conditions: 'import' })),
+    { namespace: null, packageName: 'fixture-lib', version: '1.0.0' },
+    'a shared package comes from the app by name, even where the tree nests its own copy',
+  );
+  assert.deepEqual(pick(p.resolve('fixture-esm', esmEntry.path, { conditions: 'import' })), { namespace: 'tools', packageName: 'fixture-esm', version: '1.0.0' });
   assert.equal(p.ownerOf(esmEntry.path), 'tools');
   assert.equal(p.route('fixture-lib', inModern), 'modern');
   assert.equal(p.route('./x', inModern), null);
@@ -113,19 +121,14 @@ test('multiverse run routes an ES module app through the same namespaces', async
   const result = await cli(project, 'run', 'src/main.mjs');
   assert.equal(result.code, 0, result.stderr);
   const out = JSON.parse(result.stdout) as Record<string, unknown>;
+  const esmFile = fileURLToPath(out.esmUrl as string);
   assert.deepEqual(
-    { ...out, esmUrl: path.relative(project, new URL(out.esmUrl as string).pathname) },
-    {
-      app: '1.0.0',
-      modern: '2.0.0',
-      esm: '2.0.0',
-      counter: 1,
-      dual: '1.0.0',
-      dualViaRequire: '1.0.0',
-      esmUrl: path.join('.multiverse', 'tools', 'node_modules', 'fixture-esm', 'index.js'),
-      hostCache: [],
-    },
+    { ...out, esmUrl: undefined },
+    // fixture-esm nests fixture-lib@2, but "tools" shares fixture-lib: it gets the app's 1.0.0.
+    { app: '1.0.0', modern: '2.0.0', esm: '1.0.0', counter: 1, dual: '1.0.0', dualViaRequire: '1.0.0', esmUrl: undefined, hostCache: [] },
   );
+  // The copy is deleted when the script exits; its path says whose it was.
+  assert.match(esmFile, new RegExp(`multiverse-mirror-tools-[^/]+/node_modules/fixture-esm/index\\.js$`));
 });
 
 test('node -r multiverse/register routes the same way', async () => {

@@ -9,6 +9,7 @@ import { URI } from 'vscode-uri';
 import { MultiverseServer, RecordingHost } from './support/lsp';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
 import { installWith, tempDir, writeFiles } from './support/workspace';
+import { installProject } from 'multiverse';
 
 let registry: FixtureRegistry;
 before(async () => {
@@ -37,11 +38,14 @@ async function ghostApp(): Promise<string> {
   return dir;
 }
 
+/** What an editor like VS Code announces: dynamic file watchers and work-done progress. */
+const EDITOR = { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } }, window: { workDoneProgress: true } };
+
 async function started(dir: string): Promise<{ server: MultiverseServer; host: RecordingHost; folder: string }> {
   const host = new RecordingHost();
   const server = new MultiverseServer(host);
   const folder = URI.file(dir).toString();
-  server.initialize({ processId: null, rootUri: null, capabilities: {}, workspaceFolders: [{ uri: folder, name: 'app' }] });
+  server.initialize({ processId: null, rootUri: null, capabilities: EDITOR, workspaceFolders: [{ uri: folder, name: 'app' }] });
   await server.initialized();
   await server.settled();
   return { server, host, folder };
@@ -104,6 +108,12 @@ test('diagnostics, hover, definition and ghost dependencies on an installed fixt
   const definition = await server.definition({ textDocument: { uri: appUri }, position: positionOf(APP_SOURCE, "'fixture-lib'") });
   assert.equal(definition?.uri, URI.file(path.join(dir, 'node_modules', 'fixture-lib', 'index.js')).toString());
 
+  const manifestText = await readFile(path.join(dir, 'package.json'), 'utf8');
+  const pkgUri = open(server, path.join(dir, 'package.json'), manifestText, 'json');
+  const entryHover = markdown(await server.hover({ textDocument: { uri: pkgUri }, position: positionOf(manifestText, '"fixture-dual"', 3) }));
+  assert.equal(entryHover, 'main tree · **fixture-dual@1.0.0** · satisfies `^1.0.0`\n\n`node_modules/fixture-dual`');
+  assert.equal(await server.hover({ textDocument: { uri: pkgUri }, position: positionOf(manifestText, '"name"', 2) }), null);
+
   const resolved = await server.resolve({ uri: appUri, specifier: 'fixture-lib' });
   assert.equal(resolved?.version, '1.0.0');
   assert.equal(resolved?.namespace, null);
@@ -128,6 +138,9 @@ test('peer conflict diagnostics land on the exact package.json entries; Isolate 
   assert.match(published[0]?.message ?? '', /Peer conflict \(npm: ERESOLVE\)/);
 
   open(server, path.join(dir, 'package.json'), manifest, 'json');
+  const entryHover = markdown(await server.hover({ textDocument: { uri: pkgUri }, position: positionOf(manifest, '"fixture-lib"', 3) }));
+  assert.match(entryHover, /^main tree · \*\*fixture-lib@2\.0\.0\*\* · satisfies `\^2\.0\.0`/);
+  assert.match(entryHover, /`node_modules\/fixture-lib`$/);
   const atPeer = { start: { line: 5, character: 8 }, end: { line: 5, character: 8 } };
   const actions = await server.codeAction({ textDocument: { uri: pkgUri }, range: atPeer, context: { diagnostics: published } });
   const isolate = actions.find((a) => a.title === "Isolate dependency 'fixture-peer'");
@@ -154,6 +167,11 @@ test('peer conflict diagnostics land on the exact package.json entries; Isolate 
   const conflicts = await server.conflicts({ folder });
   assert.deepEqual(conflicts.folders[0]?.conflicts, [], 'isolating the peer dependent resolves the conflict');
   assert.deepEqual(host.diagnostics.get(pkgUri), []);
+
+  const isolatedManifest = await readFile(path.join(dir, 'package.json'), 'utf8');
+  open(server, path.join(dir, 'package.json'), isolatedManifest, 'json');
+  const libEntry = markdown(await server.hover({ textDocument: { uri: pkgUri }, position: positionOf(isolatedManifest, '"fixture-lib"', 3) }));
+  assert.match(libEntry, /Other copies: 1\.0\.0 \(namespace `fixture-peer-1`\) via `\(namespace fixture-peer-1\) > fixture-peer@1\.0\.0 > fixture-lib@1\.0\.0`/);
 
   // App code importing fixture-peer now gets the namespace's copy, with fixture-lib@1 as its peer.
   const source = "import peer from 'fixture-peer';\nimport lib from 'fixture-lib';\n";
@@ -232,7 +250,7 @@ test('no package.json, a folder removed while analysing, and 10,000 random edits
   const host = new RecordingHost();
   const server = new MultiverseServer(host);
   const folders = [empty, gone, dir].map((d) => ({ uri: URI.file(d).toString(), name: path.basename(d) }));
-  server.initialize({ processId: null, rootUri: null, capabilities: {}, workspaceFolders: folders });
+  server.initialize({ processId: null, rootUri: null, capabilities: EDITOR, workspaceFolders: folders });
   await server.initialized();
   await rm(gone, { recursive: true, force: true });
   await server.settled();
@@ -313,5 +331,68 @@ test('an import whose file two namespace scopes both match is reported as ambigu
   assert.deepEqual(host.diagnostics.get(inB)?.map((d) => d.code), ['ambiguous']);
   assert.match(host.diagnostics.get(inB)?.[0]?.message ?? '', /namespaces "a" and "b" both declare/);
   assert.deepEqual(host.diagnostics.get(inA), [], 'routed to namespace a: not a ghost dependency');
+  server.shutdown();
+});
+
+test('a failing install is shown to the user, ends its progress and leaves the server answering', async () => {
+  const dir = await ghostApp();
+  const { server, host, folder } = await started(dir);
+  await assert.rejects(
+    server.executeCommand({ command: 'multiverse.installNamespaces', arguments: [{ folder, namespaces: { broken: { 'fixture-does-not-exist': '^1.0.0' } } }] }),
+    /Installing namespaces in .* failed: .*fixture-does-not-exist/,
+  );
+  assert.match(host.errors[0] ?? '', /fixture-does-not-exist/);
+  assert.equal(host.progressLog.at(-1), 'done');
+  await assert.rejects(server.executeCommand({ command: 'multiverse.installNamespaces', arguments: [{ folder: 'file:///nowhere' }] }), /naming an open workspace folder/);
+  await server.settled();
+  assert.equal((await server.tree({ folder })).total, 2);
+  server.shutdown();
+});
+
+test('an import routed into a namespace that cannot serve it, though plain Node would, is reported', async () => {
+  const dir = await ghostApp();
+  await writeFiles(dir, { 'multiverse.json': { namespaces: { modern: { dependencies: { 'fixture-lib': '^2.0.0' } } } } });
+  await installProject(dir);
+  const { server, host } = await started(dir);
+  // fixture-lib@2 has no index.js; the main tree's fixture-lib@1 (hoisted from fixture-dual) has.
+  const source = "const lib = require('fixture-lib');\nconst old = require('fixture-lib/index.js');\n";
+  const uri = open(server, path.join(dir, 'src', 'routed.cjs'), source);
+  const diagnostics = host.diagnostics.get(uri) ?? [];
+  assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['namespace-escape', 1]]);
+  assert.match(diagnostics[0]?.message ?? '', /goes to namespace "modern", whose tree cannot resolve it .*Plain Node would load node_modules\/fixture-lib\/index\.js/);
+  assert.match(markdown(await server.hover({ textDocument: { uri }, position: positionOf(source, "'fixture-lib'") })), /^namespace `modern` · \*\*fixture-lib@2\.0\.0\*\*/);
+  server.shutdown();
+});
+
+test('workspace folders come and go: a removed folder stops being analysed and its diagnostics are cleared', async () => {
+  const dir = await ghostApp();
+  await writeFiles(dir, { 'package.json': { name: 'app', version: '1.0.0', dependencies: { 'fixture-dual': '^1.0.0', 'fixture-esm': '^1.0.0' } } });
+  const host = new RecordingHost();
+  const server = new MultiverseServer(host);
+  server.initialize({ processId: null, rootUri: null, capabilities: EDITOR, workspaceFolders: [] });
+  await server.initialized();
+  const folder = { uri: URI.file(dir).toString(), name: 'app' };
+  server.didChangeWorkspaceFolders({ added: [folder], removed: [] });
+  await server.settled();
+  const pkgUri = URI.file(path.join(dir, 'package.json')).toString();
+  assert.deepEqual(host.diagnostics.get(pkgUri)?.map((d) => d.code), ['missing']);
+  server.didChangeWorkspaceFolders({ added: [], removed: [folder] });
+  assert.deepEqual(host.diagnostics.get(pkgUri), []);
+  assert.deepEqual((await server.conflicts({})).folders, []);
+  server.shutdown();
+});
+
+test('the singletons setting adds packages that must be installed once', async () => {
+  const dir = await ghostApp();
+  await writeFiles(dir, { 'package.json': { name: 'app', version: '1.0.0', dependencies: { 'fixture-dual': '^1.0.0', 'fixture-esm': '^1.0.0' } } });
+  await installWith(dir, registry.url);
+  const { server, host } = await started(dir);
+  const pkgUri = URI.file(path.join(dir, 'package.json')).toString();
+  assert.deepEqual(host.diagnostics.get(pkgUri) ?? [], []);
+  server.didChangeConfiguration({ settings: { multiverse: { singletons: ['fixture-lib'] } } });
+  await server.settled();
+  const diagnostics = host.diagnostics.get(pkgUri) ?? [];
+  assert.deepEqual(diagnostics.map((d) => d.code), ['singleton', 'singleton']);
+  assert.match(diagnostics[0]?.message ?? '', /fixture-lib is installed 2 times \(1\.0\.0 at node_modules\/fixture-lib, 2\.0\.0 at node_modules\/fixture-esm\/node_modules\/fixture-lib\)/);
   server.shutdown();
 });

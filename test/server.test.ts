@@ -6,6 +6,8 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 import type { Hover, InitializeResult, Location, MarkupContent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
+import { loadTree } from 'multiverse';
+import { canonical } from './support/graph';
 import { protocol } from './support/lsp';
 import { StdioClient } from './support/lsp-client';
 import { repoRoot } from './support/paths';
@@ -71,6 +73,17 @@ test('over stdio: conflict diagnostics, hover, definition and the multiverse/* r
     assert.deepEqual(conflicts.folders[0]?.conflicts.map((c) => `${c.kind}:${c.package}:${c.locations.length}`), ['peer:fixture-lib:2']);
     const namespaces = await client.connection.sendRequest(protocol.NamespacesRequest, {});
     assert.deepEqual(namespaces.folders[0]?.namespaces, []);
+    const watchers = client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles')?.registerOptions as { watchers: { globPattern: string }[] } | undefined;
+    assert.ok(watchers?.watchers.some((w) => w.globPattern === '**/node_modules/.package-lock.json'));
+
+    // Install a namespace through the command a code action carries: progress reaches the editor.
+    await writeFiles(dir, { '.npmrc': `registry=${registry.url}\n`, 'multiverse.json': { namespaces: { legacy: { dependencies: { 'fixture-lib': '^1.0.0' } } } } });
+    const summary = await client.connection.sendRequest<string>('workspace/executeCommand', { command: 'multiverse.installNamespaces', arguments: [{ folder }] });
+    assert.match(summary, /Installed 1 namespace/);
+    assert.deepEqual([client.progress[0]?.kind, client.progress.at(-1)?.kind], ['begin', 'end']);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(dir, 'multiverse.json')).toString(), type: 1 }] });
+    const installed = await client.connection.sendRequest(protocol.NamespacesRequest, { folder });
+    assert.deepEqual(installed.folders[0]?.namespaces.map((n) => `${n.name}:${n.state}`), ['legacy:installed']);
     assert.equal(await client.close(), 0);
   } finally {
     client.kill();
@@ -81,6 +94,7 @@ test('over stdio on a real tree from the npm registry: express, and a ghost impo
   const dir = await tempDir('stdio-real');
   await writeFiles(dir, { 'package.json': { name: 'real', version: '1.0.0', dependencies: { express: '4.21.2' } } });
   await installWith(dir, 'https://registry.npmjs.org/');
+  assert.deepEqual(canonical(await loadTree(dir, null)), canonical(await loadTree(dir, null, { forceActual: true })), 'the hidden-lockfile graph matches arborist on a real tree');
   const source = "const express = require('express');\nconst debug = require('debug');\n";
   await writeFiles(dir, { 'server.js': source });
   const client = new StdioClient();

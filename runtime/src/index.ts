@@ -5,7 +5,7 @@ export { resolveInside } from './paths';
 export { version } from './version';
 export { ConfigError, CONFIG_FILE, namespaceFor, parseConfig, readConfig } from './config';
 export type { ConfigProblem, ExtensionConfig, NamespaceConfig, ProjectConfig } from './config';
-export { analyzeProject, childrenOf, copiesOf, DEFAULT_SINGLETONS, dependencyChains, explainPackage, formatChain, ManifestError, manifestField, nodeAt, edgeAt } from './analysis';
+export { analyzeProject, childrenOf, copiesOf, DEFAULT_SINGLETONS, dependencyChains, explainPackage, formatChain, loadTree, ManifestError, manifestField, nodeAt, edgeAt } from './analysis';
 export type { AnalyzeOptions, Conflict, ConflictAnchor, ConflictKind, CopyExplanation, DependencyEdge, Dependent, EdgeProblem, EdgeType, NamespaceSummary, PackageExplanation, PackageNode, ProjectAnalysis, TreeEntry, TreeGraph, TreeSource } from './analysis';
 export { defaultStore, installProject, installTree, linkIntoStore, mapFile, namespaceDir, namespaceStatus, ProgressDisplay, pruneStore, readMap, readNpmConfig } from './install';
 export type { InstallProjectOptions, InstallProjectResult, InstallTreeOptions, NamespaceMap, NamespaceMapEntry, NamespaceState, NpmConfig, ProgressEvent, StoreResult } from './install';

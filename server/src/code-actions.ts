@@ -3,12 +3,12 @@ import { CONFIG_FILE, defaultNamespace } from 'multiverse';
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { declaringEntry, type DiagnosticData } from './diagnostics';
+import { declaringEntry, SOURCE, type DiagnosticData } from './diagnostics';
 import type { DocumentStore } from './documents';
 import { findImports, importAt, isSourceFile, packageNameOf } from './imports';
 import type { JsonLocator } from './json-locations';
 import { isolateEdit, moveBackEdit, type ManifestText } from './manifest-edits';
-import type { Project } from './project';
+import type { AnalysisIndex, Project } from './project';
 import { Commands, type InstallArguments } from './protocol';
 
 /** package.json fields a dependency can be isolated from (peer dependencies belong to the package's users). */
@@ -22,68 +22,94 @@ const ISOLATABLE_FIELDS = new Set(['dependencies', 'devDependencies', 'optionalD
 export async function codeActions(params: CodeActionParams, document: TextDocument, project: Project, documents: DocumentStore, locator: JsonLocator): Promise<CodeAction[]> {
   const index = project.index;
   if (!index) return [];
-  const file = URI.parse(document.uri).fsPath;
-  const { analysis } = index;
-  const configFile = analysis.configFile ?? path.join(analysis.projectDir, CONFIG_FILE);
-  const actions: CodeAction[] = [];
-  const offset = document.offsetAt(params.range.start);
-  const diagnostics = params.context.diagnostics.filter((d) => d.source === 'multiverse');
+  const context: ActionContext = {
+    project,
+    index,
+    document,
+    documents,
+    locator,
+    file: URI.parse(document.uri).fsPath,
+    offset: document.offsetAt(params.range.start),
+    configFile: index.analysis.configFile ?? path.join(index.analysis.projectDir, CONFIG_FILE),
+    diagnostics: params.context.diagnostics.filter((d) => d.source === SOURCE),
+  };
+  if (path.basename(context.file) === 'package.json') return packageJsonActions(context);
+  if (context.file === context.configFile) return configActions(context);
+  if (isSourceFile(context.file)) return sourceActions(context);
+  return [];
+}
 
-  if (path.basename(file) === 'package.json') {
-    const jsonPath = locator.pathAt(document, offset) ?? diagnostics.map(dataOf).find((d) => d?.jsonPath)?.jsonPath;
-    const [field, name] = jsonPath ?? [];
-    const spec = field && name ? locator.stringAt(document, [field, name]) : undefined;
-    if (field && name && spec !== undefined && ISOLATABLE_FIELDS.has(field)) {
-      const related = diagnostics.filter((d) => dataOf(d)?.jsonPath?.join('\0') === [field, name].join('\0'));
-      actions.push(await isolateAction(project, documents, { uri: document.uri, document, open: true }, configFile, field, name, spec, related));
-    }
-  } else if (file === configFile) {
-    const jsonPath = locator.pathAt(document, offset);
-    if (jsonPath?.[0] === 'namespaces' && jsonPath[2] === 'dependencies' && jsonPath[1] && jsonPath[3]) {
-      const [, namespace, , name] = jsonPath;
-      const spec = locator.stringAt(document, jsonPath.slice(0, 4));
-      if (spec !== undefined) {
-        const packageJson = await manifest(documents, path.join(analysis.projectDir, 'package.json'));
-        actions.push({
-          title: `Move '${name}' back to the main tree`,
-          kind: CodeActionKind.RefactorRewrite,
-          edit: moveBackEdit(packageJson, { uri: document.uri, document, open: true }, namespace, name, spec),
-        });
-      }
-    }
-    const installable = diagnostics.filter((d) => d.code === 'namespace-not-installed' || d.code === 'namespace-stale');
-    if (installable.length > 0 || analysis.namespaceSummaries.some((n) => n.state !== 'installed')) {
+interface ActionContext {
+  project: Project;
+  index: AnalysisIndex;
+  document: TextDocument;
+  documents: DocumentStore;
+  locator: JsonLocator;
+  file: string;
+  offset: number;
+  configFile: string;
+  diagnostics: Diagnostic[];
+}
+
+/** On a dependency entry of package.json: isolate it. */
+async function packageJsonActions(c: ActionContext): Promise<CodeAction[]> {
+  const jsonPath = c.locator.pathAt(c.document, c.offset) ?? c.diagnostics.map(dataOf).find((d) => d?.jsonPath)?.jsonPath;
+  const [field, name] = jsonPath ?? [];
+  const spec = field && name ? c.locator.stringAt(c.document, [field, name]) : undefined;
+  if (!field || !name || spec === undefined || !ISOLATABLE_FIELDS.has(field)) return [];
+  const related = c.diagnostics.filter((d) => dataOf(d)?.jsonPath?.join('\0') === [field, name].join('\0'));
+  return [await isolateAction(c, { uri: c.document.uri, document: c.document, open: true }, field, name, spec, related)];
+}
+
+/** In multiverse.json: move a namespace dependency back; install namespaces that need it. */
+async function configActions(c: ActionContext): Promise<CodeAction[]> {
+  const actions: CodeAction[] = [];
+  const jsonPath = c.locator.pathAt(c.document, c.offset);
+  if (jsonPath?.[0] === 'namespaces' && jsonPath[2] === 'dependencies' && jsonPath[1] && jsonPath[3]) {
+    const [, namespace, , name] = jsonPath;
+    const spec = c.locator.stringAt(c.document, jsonPath.slice(0, 4));
+    if (spec !== undefined) {
+      const packageJson = await manifest(c.documents, path.join(c.index.analysis.projectDir, 'package.json'));
       actions.push({
-        title: 'Install namespaces',
-        kind: installable.length > 0 ? CodeActionKind.QuickFix : CodeActionKind.Source,
-        diagnostics: installable,
-        isPreferred: installable.length > 0,
-        command: { title: 'Install namespaces', command: Commands.installNamespaces, arguments: [{ folder: project.uri } satisfies InstallArguments] },
+        title: `Move '${name}' back to the main tree`,
+        kind: CodeActionKind.RefactorRewrite,
+        edit: moveBackEdit(packageJson, { uri: c.document.uri, document: c.document, open: true }, namespace, name, spec),
       });
     }
-  } else if (isSourceFile(file)) {
-    const site = importAt(findImports(file, document.getText()), offset);
-    const name = site ? packageNameOf(site.specifier) : null;
-    const entry = name ? declaringEntry(index, file, name) : undefined;
-    if (name && entry && ISOLATABLE_FIELDS.has(entry.jsonPath[0] ?? '')) {
-      const packageJson = await manifest(documents, entry.manifest);
-      const spec = packageJson.document ? locator.stringAt(packageJson.document, entry.jsonPath) : undefined;
-      if (spec !== undefined && entry.manifest === path.join(analysis.projectDir, 'package.json')) {
-        actions.push(await isolateAction(project, documents, packageJson, configFile, entry.jsonPath[0] ?? 'dependencies', name, spec, []));
-      }
-    }
+  }
+  const installable = c.diagnostics.filter((d) => d.code === 'namespace-not-installed' || d.code === 'namespace-stale');
+  if (installable.length > 0 || c.index.analysis.namespaceSummaries.some((n) => n.state !== 'installed')) {
+    actions.push({
+      title: 'Install namespaces',
+      kind: installable.length > 0 ? CodeActionKind.QuickFix : CodeActionKind.Source,
+      diagnostics: installable,
+      isPreferred: installable.length > 0,
+      command: { title: 'Install namespaces', command: Commands.installNamespaces, arguments: [{ folder: c.project.uri } satisfies InstallArguments] },
+    });
   }
   return actions;
 }
 
-async function isolateAction(project: Project, documents: DocumentStore, packageJson: ManifestText, configFile: string, field: string, name: string, spec: string, diagnostics: Diagnostic[]): Promise<CodeAction> {
-  const analysis = project.index?.analysis;
+/** On an import of a package the root package.json declares: isolate that package. */
+async function sourceActions(c: ActionContext): Promise<CodeAction[]> {
+  const site = importAt(findImports(c.file, c.document.getText()), c.offset);
+  const name = site ? packageNameOf(site.specifier) : null;
+  const entry = name ? declaringEntry(c.index, c.file, name) : undefined;
+  if (!name || !entry || !ISOLATABLE_FIELDS.has(entry.jsonPath[0] ?? '') || entry.manifest !== path.join(c.index.analysis.projectDir, 'package.json')) return [];
+  const packageJson = await manifest(c.documents, entry.manifest);
+  const spec = packageJson.document ? c.locator.stringAt(packageJson.document, entry.jsonPath) : undefined;
+  if (spec === undefined) return [];
+  return [await isolateAction(c, packageJson, entry.jsonPath[0] ?? 'dependencies', name, spec, [])];
+}
+
+async function isolateAction(c: ActionContext, packageJson: ManifestText, field: string, name: string, spec: string, diagnostics: Diagnostic[]): Promise<CodeAction> {
+  const { analysis } = c.index;
   // Reuse the namespace that already declares the package, so isolating twice never splits it.
-  const existing = analysis?.namespaceSummaries.find((n) => name in n.dependencies);
+  const existing = analysis.namespaceSummaries.find((n) => name in n.dependencies);
   const namespace = existing?.name ?? defaultNamespace(name, spec);
-  const config = await manifest(documents, configFile);
-  const current = analysis?.namespaceSummaries.find((n) => n.name === namespace)?.dependencies ?? {};
-  const install: InstallArguments = { folder: project.uri, namespaces: { [namespace]: { ...current, [name]: spec } } };
+  const config = await manifest(c.documents, c.configFile);
+  const current = analysis.namespaceSummaries.find((n) => n.name === namespace)?.dependencies ?? {};
+  const install: InstallArguments = { folder: c.project.uri, namespaces: { [namespace]: { ...current, [name]: spec } } };
   return {
     title: `Isolate dependency '${name}'`,
     kind: diagnostics.length > 0 ? CodeActionKind.QuickFix : CodeActionKind.RefactorExtract,

@@ -4,7 +4,7 @@ import semver from 'semver';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { edgeAt, manifestField, nodeAt, type Conflict } from 'multiverse';
+import { edgeAt, manifestField, nodeAt, resolveModule, type Conflict } from 'multiverse';
 import { findImports, isSourceFile, packageNameOf, type ImportSite } from './imports';
 import { declaredRoute, resolveImport } from './import-resolution';
 import type { JsonLocator } from './json-locations';
@@ -14,7 +14,7 @@ export const SOURCE = 'multiverse';
 
 /** What a diagnostic carries for the code actions that fix it. */
 export interface DiagnosticData {
-  kind: Conflict['kind'] | 'ghost' | 'range-mismatch' | 'parse-error';
+  kind: Conflict['kind'] | 'ghost' | 'range-mismatch' | 'namespace-escape' | 'parse-error';
   package: string;
   namespace: string | null;
   /** The JSON path the diagnostic is on, for manifest diagnostics. */
@@ -38,7 +38,7 @@ export function diagnosticsFor(document: TextDocument, project: Project, locator
 function problemDiagnostics(document: TextDocument, project: Project): Diagnostic[] {
   const problem = project.problem;
   if (!problem) return [];
-  return problem.all.map((p) => {
+  return problem.problems.map((p) => {
     const start = { line: p.line - 1, character: p.column - 1 };
     const offset = document.offsetAt(start);
     return {
@@ -57,7 +57,7 @@ function manifestDiagnostics(document: TextDocument, file: string, index: Analys
   const rootManifest = path.join(index.analysis.projectDir, 'package.json');
   for (const conflict of index.analysis.conflicts) {
     const anchors = conflict.anchors.filter((a) => a.file === file);
-    // A conflict nothing in a manifest leads to (an extraneous package) still belongs to the project: show it on the root manifest.
+    // A conflict no manifest entry leads to (only extraneous packages are involved) still belongs to the project: show it on the root manifest.
     const paths = anchors.length > 0 ? anchors.map((a) => a.jsonPath) : conflict.anchors.length === 0 && file === rootManifest ? [['dependencies']] : [];
     for (const jsonPath of paths) {
       const range = locator.rangeOf(document, jsonPath);
@@ -96,7 +96,7 @@ function sourceDiagnostics(document: TextDocument, file: string, index: Analysis
   const diagnostics: Diagnostic[] = [];
   for (const site of findImports(file, document.getText())) {
     const name = packageNameOf(site.specifier);
-    if (name === null || site.typeOnly || BUILTINS.has(site.specifier) || name === owner.name) continue;
+    if (name === null || site.typeOnly || BUILTINS.has(site.specifier) || BUILTINS.has(name) || name === owner.name) continue;
     const range = { start: document.positionAt(site.start), end: document.positionAt(site.end) };
     let namespace: string | null;
     try {
@@ -113,8 +113,13 @@ function sourceDiagnostics(document: TextDocument, file: string, index: Analysis
       });
       continue;
     }
-    // Declared in a namespace: whether it is installed is reported on multiverse.json.
-    if (namespace !== null) continue;
+    // Declared in a namespace: whether it is installed is reported on multiverse.json; what
+    // remains to check is that the namespace's tree can serve this very import.
+    if (namespace !== null) {
+      const escape = escapeDiagnostic(index, file, site, namespace, range);
+      if (escape) diagnostics.push(escape);
+      continue;
+    }
     const spec = declared.get(name);
     if (spec === undefined) {
       const installed = lookup(index, file, site);
@@ -142,6 +147,37 @@ function sourceDiagnostics(document: TextDocument, file: string, index: Analysis
     }
   }
   return diagnostics;
+}
+
+/**
+ * An import routed into a namespace whose tree cannot resolve it, while plain Node would find it
+ * in the main tree: it works without Multiverse and fails with it, because namespaces do not fall
+ * back to the app's node_modules.
+ */
+function escapeDiagnostic(index: AnalysisIndex, file: string, site: ImportSite, namespace: string, range: Range): Diagnostic | undefined {
+  if (!index.routing) return undefined;
+  let failure: unknown;
+  try {
+    index.routing.resolve(site.specifier, file, { conditions: site.conditions });
+    return undefined;
+  } catch (error) {
+    failure = error;
+  }
+  let plain: string;
+  try {
+    plain = resolveModule(site.specifier, file, { conditions: site.conditions, cache: index.resolverCache }).path;
+  } catch {
+    return undefined;
+  }
+  const name = packageNameOf(site.specifier) ?? site.specifier;
+  return {
+    range,
+    severity: DiagnosticSeverity.Error,
+    source: SOURCE,
+    code: 'namespace-escape',
+    message: `"${site.specifier}" goes to namespace "${namespace}", whose tree cannot resolve it (${failure instanceof Error ? failure.message : String(failure)}). Plain Node would load ${path.relative(index.analysis.projectDir, plain)} from the main tree, but namespaces never fall back to it: add what is missing to the namespace's dependencies, or list "${name}" in its "shared".`,
+    data: { kind: 'namespace-escape', package: name, namespace } satisfies DiagnosticData,
+  };
 }
 
 function lookup(index: AnalysisIndex, file: string, site: ImportSite): string | undefined {

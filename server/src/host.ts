@@ -11,54 +11,38 @@ export interface ProgressHandle {
 
 /**
  * Everything the server sends to the client on its own initiative. The server class talks to this
- * interface only, so tests drive the handlers in-process with a recording host, and `listen` plugs
- * in the real connection.
+ * interface only, so tests drive the handlers in-process with a recording host, and main.ts gives
+ * it the one backed by the real connection.
  */
 export interface ServerHost {
   publishDiagnostics(uri: string, diagnostics: Diagnostic[]): void;
   analysisChanged(folder: string, generation: number, conflicts: number): void;
   log(message: string): void;
   showError(message: string): void;
-  /** Asks the client to watch the files that change the dependency graph; no-op when it cannot. */
+  /** Asks the client to watch the files that change the dependency graph (dynamic registration). */
   watchFiles(globs: string[]): Promise<void>;
+  /** Starts a work-done progress the user can cancel. */
   progress(title: string): Promise<ProgressHandle>;
 }
 
 /** The host backed by an LSP connection. Logs go to the client's output, never to stdout. */
-export function connectionHost(connection: Connection, capabilities: () => { dynamicWatchers: boolean; workDoneProgress: boolean }): ServerHost {
+export function connectionHost(connection: Connection): ServerHost {
   return {
     publishDiagnostics: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
     analysisChanged: (folder, generation, conflicts) => void connection.sendNotification(AnalysisChangedNotification, { folder, generation, conflicts }),
     log: (message) => connection.console.log(message),
     showError: (message) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message }),
     async watchFiles(globs) {
-      if (!capabilities().dynamicWatchers) return;
       await connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: globs.map((globPattern) => ({ globPattern, kind: WatchKind.Create | WatchKind.Change | WatchKind.Delete })),
       });
     },
     async progress(title) {
       const controller = new AbortController();
-      if (!capabilities().workDoneProgress) {
-        return { report: (message) => connection.console.log(`${title}: ${message}`), done: () => undefined, signal: controller.signal };
-      }
       const reporter = await connection.window.createWorkDoneProgress();
       reporter.begin(title, 0, undefined, true);
       reporter.token.onCancellationRequested(() => controller.abort(new Error(`${title}: cancelled`)));
       return { report: (message, percentage) => reporter.report(percentage ?? 0, message), done: () => reporter.done(), signal: controller.signal };
     },
-  };
-}
-
-/** The host before `listen` replaces it with the connection's: logs to stderr, which is never the LSP channel. */
-export function stderrHost(): ServerHost {
-  const controller = new AbortController();
-  return {
-    publishDiagnostics: () => undefined,
-    analysisChanged: () => undefined,
-    log: (message) => void process.stderr.write(`${message}\n`),
-    showError: (message) => void process.stderr.write(`${message}\n`),
-    watchFiles: () => Promise.resolve(),
-    progress: () => Promise.resolve({ report: () => undefined, done: () => undefined, signal: controller.signal }),
   };
 }

@@ -1,5 +1,18 @@
 import * as path from 'node:path';
-import ts from 'typescript';
+import type * as TypeScript from 'typescript';
+
+let typescript: typeof TypeScript | undefined;
+
+/**
+ * The TypeScript parser, loaded on the first source file: it is the largest module in the server
+ * (about 50 MB once loaded), and a session that only edits manifests never needs it.
+ */
+function typeScript(): typeof TypeScript {
+  // A plain require, so that esbuild bundles the module but evaluates it only when first called.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  typescript ??= require('typescript') as typeof TypeScript;
+  return typescript;
+}
 
 /** The syntactic form of an import, for messages and for choosing require or import conditions. */
 export type ImportKind = 'import' | 'export' | 'dynamic-import' | 'require' | 'require-resolve' | 'import-equals' | 'import-meta-resolve';
@@ -16,15 +29,16 @@ export interface ImportSite {
   typeOnly: boolean;
 }
 
-const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
-  '.js': ts.ScriptKind.JS,
-  '.cjs': ts.ScriptKind.JS,
-  '.mjs': ts.ScriptKind.JS,
-  '.jsx': ts.ScriptKind.JSX,
-  '.ts': ts.ScriptKind.TS,
-  '.cts': ts.ScriptKind.TS,
-  '.mts': ts.ScriptKind.TS,
-  '.tsx': ts.ScriptKind.TSX,
+/** Source extensions and how TypeScript parses them (`ts.ScriptKind`, inlined so the check needs no parser). */
+const SCRIPT_KINDS: Record<string, TypeScript.ScriptKind> = {
+  '.js': 1 satisfies TypeScript.ScriptKind.JS,
+  '.cjs': 1 satisfies TypeScript.ScriptKind.JS,
+  '.mjs': 1 satisfies TypeScript.ScriptKind.JS,
+  '.jsx': 2 satisfies TypeScript.ScriptKind.JSX,
+  '.ts': 3 satisfies TypeScript.ScriptKind.TS,
+  '.cts': 3 satisfies TypeScript.ScriptKind.TS,
+  '.mts': 3 satisfies TypeScript.ScriptKind.TS,
+  '.tsx': 4 satisfies TypeScript.ScriptKind.TSX,
 };
 
 /** Whether imports in this file are analysed (by extension). */
@@ -37,16 +51,17 @@ export function isSourceFile(file: string): boolean {
  * strings and template literals never produce false hits, and half-typed code still parses.
  */
 export function findImports(fileName: string, text: string): ImportSite[] {
+  const ts = typeScript();
   const kind = SCRIPT_KINDS[path.extname(fileName)] ?? ts.ScriptKind.JS;
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, kind);
   const sites: ImportSite[] = [];
-  const add = (literal: ts.Expression | undefined, importKind: ImportKind, typeOnly = false): void => {
+  const add = (literal: TypeScript.Expression | undefined, importKind: ImportKind, typeOnly = false): void => {
     if (!literal || !(ts.isStringLiteral(literal) || ts.isNoSubstitutionTemplateLiteral(literal))) return;
     if (literal.text === '') return;
     const start = literal.getStart(source) + 1;
     sites.push({ specifier: literal.text, kind: importKind, start, end: start + literal.text.length, conditions: conditionsOf(importKind), typeOnly });
   };
-  const visit = (node: ts.Node): void => {
+  const visit = (node: TypeScript.Node): void => {
     if (ts.isImportDeclaration(node)) add(node.moduleSpecifier, 'import', node.importClause?.isTypeOnly ?? false);
     else if (ts.isExportDeclaration(node)) add(node.moduleSpecifier, 'export', node.isTypeOnly);
     else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) add(node.moduleReference.expression, 'import-equals', node.isTypeOnly);

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { analyzeProject, ConfigError, ManifestError, ResolverCache, type AnalyzeOptions, type PackageNode, type ProjectAnalysis, type TreeGraph } from 'multiverse';
+import type { ResolveResult } from './protocol';
+import { analyzeProject, ConfigError, loadProject, ManifestError, ResolverCache, type AnalyzeOptions, type PackageNode, type Project as Routing, type ProjectAnalysis, type TreeGraph } from 'multiverse';
 
 /** A package copy located in one of the project's trees. */
 export interface LocatedNode {
@@ -7,27 +8,48 @@ export interface LocatedNode {
   node: PackageNode;
 }
 
-/** An input error that stopped the latest analysis: shown as a diagnostic, the previous analysis stays. */
+/** An input error that stopped the latest analysis: shown as diagnostics, the previous analysis stays. */
 export interface InputProblem {
   file: string;
-  /** 1-based. */
-  line: number;
-  column: number;
-  message: string;
-  /** Every problem when the config reports several. */
-  all: { line: number; column: number; message: string }[];
+  /** Every problem found in the file (a config reports several); 1-based positions. */
+  problems: { line: number; column: number; message: string }[];
 }
 
 /** Analysis results indexed for the questions the editor asks on every hover. */
 export class AnalysisIndex {
   private readonly byPath = new Map<string, LocatedNode>();
+  private byName: Map<string, LocatedNode[]> | undefined;
+  /** Answers about imports, per file, specifier and conditions: hovering the same import again is a lookup. */
+  readonly describedImports = new Map<string, ResolveResult>();
   /** File-system answers for resolution, valid as long as this analysis is (dropped on re-analysis). */
   readonly resolverCache = new ResolverCache();
+  /**
+   * The runtime's routing of imports for this project, as installed (`.multiverse/map.json`);
+   * `null` when namespaces are declared but not installed, which the diagnostics report.
+   */
+  readonly routing: Routing | null;
 
   constructor(readonly analysis: ProjectAnalysis, readonly generation: number) {
+    this.routing = routingOf(analysis.projectDir);
     for (const graph of [analysis.main, ...analysis.namespaces]) {
       for (const node of graph.nodes) if (!this.byPath.has(node.path)) this.byPath.set(node.path, { graph, node });
     }
+  }
+
+  /** Every installed copy of a package in the project's trees, by package name. */
+  copiesOf(name: string): LocatedNode[] {
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const graph of [this.analysis.main, ...this.analysis.namespaces]) {
+        for (const node of graph.nodes) {
+          if (node.isRoot) continue;
+          const list = this.byName.get(node.name);
+          if (list) list.push({ graph, node });
+          else this.byName.set(node.name, [{ graph, node }]);
+        }
+      }
+    }
+    return this.byName.get(name) ?? [];
   }
 
   /** The package copy whose folder is `dir` (a resolution's `packageRoot`). */
@@ -48,6 +70,14 @@ export class AnalysisIndex {
   graphOf(namespace: string | null): TreeGraph | undefined {
     if (namespace === null) return this.analysis.main;
     return this.analysis.namespaces.find((g) => g.namespace === namespace);
+  }
+}
+
+function routingOf(projectDir: string): Routing | null {
+  try {
+    return loadProject(projectDir);
+  } catch {
+    return null;
   }
 }
 
@@ -136,12 +166,7 @@ export class Project {
 }
 
 function inputProblem(error: unknown): InputProblem | undefined {
-  if (error instanceof ConfigError) {
-    return { file: error.file, line: error.line, column: error.column, message: error.message, all: error.problems.map((p) => ({ line: p.line, column: p.column, message: p.message })) };
-  }
-  if (error instanceof ManifestError) {
-    const message = error.message;
-    return { file: error.file, line: error.line, column: error.column, message, all: [{ line: error.line, column: error.column, message }] };
-  }
+  if (error instanceof ConfigError) return { file: error.file, problems: error.problems.map((p) => ({ line: p.line, column: p.column, message: p.message })) };
+  if (error instanceof ManifestError) return { file: error.file, problems: [{ line: error.line, column: error.column, message: error.message }] };
   return undefined;
 }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { copiesOf, dependencyChains, formatChain } from 'multiverse';
+import { dependencyChains, formatChain } from 'multiverse';
 import type { MarkupContent } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import { resolveImport } from './import-resolution';
@@ -13,21 +13,22 @@ import type { PackageCopy, ResolveResult } from './protocol';
  * Throws the resolver's error when the import cannot be resolved.
  */
 export function describeImport(index: AnalysisIndex, fromFile: string, specifier: string, conditions: 'import' | 'require'): ResolveResult {
-  const { resolution, namespace, copy } = resolveImport(index, fromFile, specifier, conditions);
+  const key = `${fromFile}\0${specifier}\0${conditions}`;
+  const known = index.describedImports.get(key);
+  if (known) return known;
+  const { resolution, copy } = resolveImport(index, fromFile, specifier, conditions);
   const chains = copy ? dependencyChains(copy.graph, copy.node.id, 3).map((chain) => formatChain(copy.graph, chain)) : [];
   const name = resolution.packageName ?? packageNameOf(specifier);
-  const otherCopies: PackageCopy[] = [];
-  if (name !== null && !resolution.builtin) {
-    for (const graph of [index.analysis.main, ...index.analysis.namespaces]) {
-      for (const node of copiesOf(graph, name)) {
-        if (copy && node === copy.node) continue;
-        otherCopies.push({ namespace: graph.namespace, version: node.version, uri: URI.file(node.path).toString() });
-      }
-    }
-  }
-  return {
+  const otherCopies: PackageCopy[] =
+    name === null || resolution.builtin
+      ? []
+      : index
+          .copiesOf(name)
+          .filter((c) => c.node !== copy?.node)
+          .map((c) => ({ namespace: c.graph.namespace, version: c.node.version, uri: URI.file(c.node.path).toString() }));
+  const result: ResolveResult = {
     specifier,
-    namespace,
+    namespace: resolution.namespace,
     packageName: resolution.packageName,
     version: copy?.node.version ?? resolution.version,
     uri: resolution.builtin ? resolution.path : URI.file(resolution.path).toString(),
@@ -36,6 +37,8 @@ export function describeImport(index: AnalysisIndex, fromFile: string, specifier
     chains,
     otherCopies,
   };
+  index.describedImports.set(key, result);
+  return result;
 }
 
 /** Hover text: tree, package@version, the file as a link, why it is there, the other copies. */
@@ -47,8 +50,13 @@ export function hoverMarkdown(result: ResolveResult, projectDir: string): Markup
   const lines = [`${tree} · ${pkg} · ${result.format}`, '', `[${escape(path.relative(projectDir, file) || file)}](${result.uri})`];
   if (result.chains.length > 0) lines.push('', `Required by: ${result.chains.map((c) => `\`${c}\``).join(', ')}`);
   if (result.otherCopies.length > 0) {
-    const others = result.otherCopies.map((c) => `${result.packageName ?? ''}@${c.version} (${c.namespace === null ? 'main tree' : `namespace \`${c.namespace}\``})`);
-    lines.push('', `Other copies: ${others.join(', ')}`);
+    // Big trees repeat a version in many folders: one entry per version and tree, with a count.
+    const counts = new Map<string, number>();
+    for (const c of result.otherCopies) {
+      const label = `${result.packageName ?? ''}@${c.version} (${c.namespace === null ? 'main tree' : `namespace \`${c.namespace}\``})`;
+      counts.set(label, (counts.get(label) ?? 0) + 1);
+    }
+    lines.push('', `Other copies: ${[...counts].map(([label, n]) => (n > 1 ? `${label} ×${n}` : label)).join(', ')}`);
   }
   return { kind: 'markdown', value: lines.join('\n') };
 }

@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { childrenOf, nodeAt } from 'multiverse';
 import {
   CodeActionKind,
   ResponseError,
@@ -28,10 +27,11 @@ import { URI } from 'vscode-uri';
 import { codeActions } from './code-actions';
 import { diagnosticsFor } from './diagnostics';
 import { DocumentStore } from './documents';
-import { connectionHost, type ServerHost } from './host';
+import type { ProgressHandle, ServerHost } from './host';
 import { findImports, importAt, isSourceFile } from './imports';
 import { runInstall } from './install-command';
 import { JsonLocator } from './json-locations';
+import { manifestHover } from './manifest-hover';
 import { isInside, Project } from './project';
 import {
   Commands,
@@ -39,7 +39,6 @@ import {
   NamespacesRequest,
   ResolveRequest,
   TreeRequest,
-  type ConflictItem,
   type ConflictsParams,
   type ConflictsResult,
   type InstallArguments,
@@ -52,6 +51,7 @@ import {
 } from './protocol';
 import { describeImport, hoverMarkdown } from './resolve-info';
 import { version } from './version';
+import { conflictsView, namespacesView, treeView } from './views';
 
 /** Files whose changes alter a dependency graph. node_modules is watched through npm's hidden lockfile, which every install rewrites, instead of every file under it. */
 export const WATCHED_GLOBS = ['**/package.json', '**/package-lock.json', '**/npm-shrinkwrap.json', '**/multiverse.json', '**/node_modules/.package-lock.json', '**/.multiverse/map.json'];
@@ -75,21 +75,19 @@ export class MultiverseServer {
   /** Diagnostics being published after an analysis (they read manifests from disk). */
   private readonly publishing = new Set<Promise<void>>();
   private singletons: string[] = [];
+  /** Imports of each document version, parsed once for its hovers and diagnostics. */
+  private readonly importCache = new WeakMap<TextDocument, ReturnType<typeof findImports>>();
 
-  constructor(private host: ServerHost) {}
+  /** What the client supports, from `initialize`. */
+  private client = { dynamicWatchers: false, workDoneProgress: false, workspaceFolders: false };
+
+  constructor(private readonly host: ServerHost) {}
 
   listen(connection: Connection): void {
-    const capabilities = { dynamicWatchers: false, workDoneProgress: false, workspaceFolders: false };
-    this.host = connectionHost(connection, () => capabilities);
-    connection.onInitialize((params) => {
-      capabilities.dynamicWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-      capabilities.workDoneProgress = params.capabilities.window?.workDoneProgress === true;
-      capabilities.workspaceFolders = params.capabilities.workspace?.workspaceFolders === true;
-      return this.initialize(params);
-    });
+    connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => {
       // Folder events can only be subscribed to once `initialize` has returned, per the protocol.
-      if (capabilities.workspaceFolders) connection.workspace.onDidChangeWorkspaceFolders((e) => this.didChangeWorkspaceFolders(e));
+      if (this.client.workspaceFolders) connection.workspace.onDidChangeWorkspaceFolders((e) => this.didChangeWorkspaceFolders(e));
       void this.initialized();
     });
     connection.onShutdown(() => this.shutdown());
@@ -111,6 +109,11 @@ export class MultiverseServer {
   }
 
   initialize(params: InitializeParams): InitializeResult {
+    this.client = {
+      dynamicWatchers: params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+      workDoneProgress: params.capabilities.window?.workDoneProgress === true,
+      workspaceFolders: params.capabilities.workspace?.workspaceFolders === true,
+    };
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(URI.parse(params.rootUri).fsPath) }] : []);
     for (const folder of folders) this.addFolder(folder.uri);
     this.singletons = singletonsFrom(params.initializationOptions);
@@ -130,6 +133,10 @@ export class MultiverseServer {
 
   async initialized(): Promise<void> {
     for (const project of this.projects.values()) project.schedule(0);
+    if (!this.client.dynamicWatchers) {
+      this.host.log('The client cannot register file watchers; the analysis refreshes when manifests are saved in the editor.');
+      return;
+    }
     try {
       await this.host.watchFiles(WATCHED_GLOBS);
     } catch (error) {
@@ -169,7 +176,7 @@ export class MultiverseServer {
 
   didOpen(params: DidOpenTextDocumentParams): void {
     const document = this.documents.didOpen(params);
-    void this.publishDocument(document);
+    this.publishDocument(document);
   }
 
   didChange(params: DidChangeTextDocumentParams): void {
@@ -181,7 +188,7 @@ export class MultiverseServer {
       setTimeout(() => {
         this.typingTimers.delete(document.uri);
         const latest = this.documents.get(document.uri);
-        if (latest) void this.publishDocument(latest);
+        if (latest) this.publishDocument(latest);
       }, TYPING_DELAY_MS),
     );
   }
@@ -204,6 +211,13 @@ export class MultiverseServer {
   }
 
   async hover(params: HoverParams): Promise<Hover | null> {
+    const manifest = this.documents.get(params.textDocument.uri);
+    const manifestFile = URI.parse(params.textDocument.uri).fsPath;
+    if (manifest && !isSourceFile(manifestFile)) {
+      const project = this.projectFor(params.textDocument.uri);
+      if (project && !project.index) await project.settled();
+      return project?.index ? manifestHover(manifest, manifestFile, manifest.offsetAt(params.position), project.index, this.locator) : null;
+    }
     const found = await this.importAtPosition(params.textDocument.uri, params.position);
     if (!found) return null;
     const { project, document, site, file } = found;
@@ -242,7 +256,7 @@ export class MultiverseServer {
     const args = params.arguments?.[0] as InstallArguments | undefined;
     const project = args && typeof args.folder === 'string' ? this.projects.get(args.folder) : undefined;
     if (!args || !project) throw new ResponseError(ErrorCodes.InvalidParams, `${Commands.installNamespaces} expects [{ folder }] naming an open workspace folder, got ${JSON.stringify(params.arguments)}`);
-    const progress = await this.host.progress('Installing namespaces');
+    const progress = this.client.workDoneProgress ? await this.host.progress('Installing namespaces') : this.logProgress('Installing namespaces');
     try {
       const summary = await runInstall(project.dir, args, progress);
       this.host.log(summary);
@@ -258,79 +272,20 @@ export class MultiverseServer {
   }
 
   async namespaces(params: NamespacesParams): Promise<NamespacesResult> {
-    const folders = [];
-    for (const project of await this.selectProjects(params.folder)) {
-      const index = project.index;
-      if (!index) continue;
-      const { analysis } = index;
-      folders.push({
-        folder: project.uri,
-        config: analysis.configFile ? URI.file(analysis.configFile).toString() : null,
-        mainPackageCount: analysis.main.nodes.length - 1,
-        namespaces: analysis.namespaceSummaries.map((ns) => ({
-          name: ns.name,
-          state: ns.state,
-          root: URI.file(ns.root).toString(),
-          dependencies: ns.dependencies,
-          shared: ns.shared,
-          scope: ns.scope,
-          packageCount: Math.max(0, (index.graphOf(ns.name)?.nodes.length ?? 1) - 1),
-        })),
-      });
-    }
+    const folders = (await this.selectProjects(params.folder)).flatMap((p) => (p.index ? [namespacesView(p.uri, p.index)] : []));
     return { folders };
   }
 
   async tree(params: TreeParams): Promise<TreeResult> {
     const [project] = await this.selectProjects(params.folder);
-    const index = project?.index;
-    if (!project || !index) throw new ResponseError(ErrorCodes.InvalidParams, `no analysed workspace folder ${params.folder}`);
-    const graph = index.graphOf(params.namespace ?? null);
-    if (!graph) throw new ResponseError(ErrorCodes.InvalidParams, `no installed namespace "${params.namespace ?? ''}" in ${project.dir}`);
-    const parent = params.parent ?? 0;
-    if (!Number.isInteger(parent) || parent < 0 || parent >= graph.nodes.length) throw new ResponseError(ErrorCodes.InvalidParams, `no package ${parent} in this tree (generation ${index.generation}); refresh the view`);
-    const offset = Math.max(0, params.offset ?? 0);
-    const limit = Math.min(1000, Math.max(1, params.limit ?? 200));
-    const all = childrenOf(graph, parent);
-    const items = all.slice(offset, offset + limit).map((entry) => ({
-      id: entry.node,
-      name: entry.name,
-      version: entry.version,
-      spec: entry.spec,
-      type: entry.type,
-      problem: entry.problem,
-      uri: entry.node === null ? null : URI.file(nodeAt(graph, entry.node).path).toString(),
-      childCount: entry.childCount,
-    }));
-    return { items, total: all.length, nextOffset: offset + limit < all.length ? offset + limit : null, generation: index.generation };
+    if (!project?.index) throw new ResponseError(ErrorCodes.InvalidParams, `no analysed workspace folder ${params.folder}`);
+    return treeView(project.index, params);
   }
 
   async conflicts(params: ConflictsParams): Promise<ConflictsResult> {
     const folders = [];
     for (const project of await this.selectProjects(params.folder)) {
-      const index = project.index;
-      if (!index) continue;
-      const conflicts: ConflictItem[] = [];
-      for (const conflict of index.analysis.conflicts) {
-        const locations = [];
-        for (const anchor of conflict.anchors) {
-          const uri = URI.file(anchor.file).toString();
-          const document = await this.documents.read(uri);
-          const range = document && this.locator.rangeOf(document, anchor.jsonPath);
-          if (range) locations.push({ uri, range });
-        }
-        conflicts.push({
-          kind: conflict.kind,
-          severity: conflict.severity,
-          package: conflict.package,
-          namespace: conflict.namespace,
-          versions: conflict.versions,
-          dependents: conflict.dependents.map((d) => ({ name: d.name, version: d.version, spec: d.spec, type: d.type })),
-          message: conflict.message,
-          locations,
-        });
-      }
-      folders.push({ folder: project.uri, conflicts });
+      if (project.index) folders.push({ folder: project.uri, conflicts: await conflictsView(project.index, this.documents, this.locator) });
     }
     return { folders };
   }
@@ -358,6 +313,11 @@ export class MultiverseServer {
     }
   }
 
+  /** Progress for clients without work-done progress: lines in the server's log. */
+  private logProgress(title: string): ProgressHandle {
+    return { report: (message) => this.host.log(`${title}: ${message}`), done: () => this.host.log(`${title}: done`), signal: new AbortController().signal };
+  }
+
   private addFolder(uri: string): Project {
     const existing = this.projects.get(uri);
     if (existing) return existing;
@@ -383,8 +343,8 @@ export class MultiverseServer {
 
   private async selectProjects(folder: string | undefined): Promise<Project[]> {
     const selected = folder === undefined ? [...this.projects.values()] : [this.projects.get(folder)].filter((p): p is Project => p !== undefined);
-    // The first request after start-up waits for the first analysis instead of answering empty.
-    await Promise.all(selected.filter((p) => !p.index).map((p) => p.settled()));
+    // Views ask after a change notification: answer from the analysis of that change, not the one before.
+    await Promise.all(selected.map((p) => p.settled()));
     return selected;
   }
 
@@ -392,7 +352,10 @@ export class MultiverseServer {
     const file = URI.parse(uri).fsPath;
     const name = path.basename(file);
     const relevant = name === 'package.json' || name === 'package-lock.json' || name === 'npm-shrinkwrap.json' || name === 'multiverse.json' || name === '.package-lock.json' || name === 'map.json';
-    if (!relevant) return;
+    // An install touches thousands of manifests under node_modules; npm's hidden lockfile, rewritten
+    // at its end, stands for all of them.
+    const underNodeModules = file.split(path.sep).includes('node_modules');
+    if (!relevant || (underNodeModules && name !== '.package-lock.json')) return;
     for (const project of this.projects.values()) if (isInside(file, project.dir)) project.schedule(ANALYSIS_DELAY_MS);
   }
 
@@ -407,9 +370,6 @@ export class MultiverseServer {
     return site ? { project, document, file, site } : undefined;
   }
 
-  private readonly importCache = new WeakMap<TextDocument, ReturnType<typeof findImports>>();
-
-  /** Imports of a document version, parsed once: hovers and diagnostics on one version share the parse. */
   private importsOf(document: TextDocument, file: string): ReturnType<typeof findImports> {
     let sites = this.importCache.get(document);
     if (!sites) {
@@ -419,19 +379,26 @@ export class MultiverseServer {
     return sites;
   }
 
-  private async publishDocument(document: TextDocument): Promise<void> {
+  /** Publishes one document's diagnostics; runs from timers, so it reports its own failures. */
+  private publishDocument(document: TextDocument): void {
     const project = this.projectFor(document.uri);
     if (!project?.index && !project?.problem) return;
-    this.host.publishDiagnostics(document.uri, diagnosticsFor(document, project, this.locator));
+    try {
+      this.host.publishDiagnostics(document.uri, diagnosticsFor(document, project, this.locator));
+    } catch (error) {
+      this.host.log(`Diagnostics for ${document.uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
   }
 
   /** Publishes diagnostics for every manifest with findings and every open document of the project, and clears the rest. */
   private async publishProject(project: Project): Promise<void> {
     if (!this.projects.has(project.uri)) return;
     const uris = new Set<string>();
-    for (const conflict of project.index?.analysis.conflicts ?? []) for (const anchor of conflict.anchors) uris.add(URI.file(anchor.file).toString());
+    for (const conflict of project.index?.analysis.conflicts ?? []) {
+      for (const anchor of conflict.anchors) uris.add(URI.file(anchor.file).toString());
+      if (conflict.anchors.length === 0) uris.add(URI.file(path.join(project.dir, 'package.json')).toString());
+    }
     if (project.problem) uris.add(URI.file(project.problem.file).toString());
-    if (project.index) uris.add(URI.file(path.join(project.dir, 'package.json')).toString());
     for (const document of this.documents.all()) if (this.projectFor(document.uri) === project) uris.add(document.uri);
     for (const uri of this.published.get(project) ?? []) if (!uris.has(uri)) this.host.publishDiagnostics(uri, []);
     this.published.set(project, uris);

@@ -11,6 +11,8 @@ export class StdioClient {
   private readonly diagnostics = new Map<string, Diagnostic[]>();
   private readonly waiters: { uri: string; test: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
   readonly stderr: string[] = [];
+  readonly registrations: { method: string; registerOptions?: unknown }[] = [];
+  readonly progress: { kind: string; message?: string }[] = [];
 
   constructor() {
     this.child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -27,8 +29,12 @@ export class StdioClient {
       }
     });
     // The server registers file watchers and creates progress; an editor says yes to both.
-    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('client/registerCapability', (params: { registrations: { method: string; registerOptions?: unknown }[] }) => {
+      this.registrations.push(...params.registrations);
+      return null;
+    });
     this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onNotification('$/progress', (params: { value: { kind: string; message?: string } }) => this.progress.push(params.value));
     this.connection.listen();
   }
 

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
 import type * as HostModule from '../../server/src/host';
+import type * as ImportsModule from '../../server/src/imports';
 import type * as ProtocolModule from '../../server/src/protocol';
 import type * as ServerModule from '../../server/src/server';
 import { repoRoot } from './paths';
@@ -13,6 +14,8 @@ import { repoRoot } from './paths';
 const load = createRequire(__filename);
 export const { MultiverseServer } = load(path.join(repoRoot, 'out', 'server', 'server.js')) as typeof ServerModule;
 export type MultiverseServer = ServerModule.MultiverseServer;
+/** The import parser the hovers and diagnostics use. */
+export const imports = load(path.join(repoRoot, 'out', 'server', 'imports.js')) as typeof ImportsModule;
 /** The request types clients use, from the one shared protocol file. */
 export const protocol = load(path.join(repoRoot, 'out', 'server', 'protocol.js')) as typeof ProtocolModule;
 

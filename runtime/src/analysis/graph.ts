@@ -19,7 +19,7 @@ export function manifestField(type: EdgeType): string {
 }
 
 /** A project's own manifests: the root and its workspaces. Edges out of them are what users edit. */
-export function isProjectPackage(node: PackageNode): boolean {
+function isProjectPackage(node: PackageNode): boolean {
   return node.isRoot || node.isWorkspace;
 }
 
@@ -46,9 +46,12 @@ export function edgeAt(graph: TreeGraph, id: number): DependencyEdge {
   return edge;
 }
 
-/** Every installed copy of a package (by its real name), in tree order. */
+/** Every installed copy of a package (by its real name), shallowest first, then by location. */
 export function copiesOf(graph: TreeGraph, name: string): PackageNode[] {
-  return graph.nodes.filter((n) => n.name === name && !n.isRoot);
+  const depth = (n: PackageNode): number => n.location.split('/node_modules/').length;
+  return graph.nodes
+    .filter((n) => n.name === name && !n.isRoot)
+    .sort((a, b) => depth(a) - depth(b) || (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
 }
 
 /**

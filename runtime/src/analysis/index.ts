@@ -3,7 +3,7 @@ import { CONFIG_FILE, readConfig } from '../config';
 import { loadTree } from './load-tree';
 import { readManifest } from './manifest';
 import { namespaceStatus } from '../install';
-import { analyzeNamespaces, anchorNamespaceConflicts } from './namespaces';
+import { analyzeNamespaces, anchorNamespaceConflicts, sharedConflicts } from './namespaces';
 import { DEFAULT_SINGLETONS, treeConflicts } from './tree-conflicts';
 import type { NamespaceState, ProjectAnalysis } from './types';
 import type { ProjectConfig } from '../config';
@@ -48,10 +48,13 @@ export async function analyzeProject(projectDir: string, options: AnalyzeOptions
   const namespaces = await analyzeNamespaces(dir, config, states, main, signal);
   conflicts.push(...namespaces.conflicts);
   for (const tree of namespaces.trees) {
-    // Shared packages come from the app's tree, so a namespace without its own copy is not missing them.
-    const shared = new Set(namespaces.summaries.find((s) => s.name === tree.namespace)?.shared ?? []);
-    const own = treeConflicts(tree, singletons).filter((c) => !(c.kind === 'missing' && shared.has(c.package)));
-    conflicts.push(...anchorNamespaceConflicts(own, tree, config.file));
+    const summary = namespaces.summaries.find((s) => s.name === tree.namespace);
+    if (!summary) continue;
+    // Shared packages always come from the app's tree, whatever copy the namespace has: judge
+    // them against the app's copy, not the namespace's own.
+    const shared = new Set(summary.shared);
+    const own = treeConflicts(tree, singletons).filter((c) => !shared.has(c.package));
+    conflicts.push(...anchorNamespaceConflicts(own, tree, config.file), ...sharedConflicts(tree, summary, main, config.file));
   }
   return {
     projectDir: dir,

@@ -1,36 +1,56 @@
 import Arborist from '@npmcli/arborist';
-import { stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { loadFromHiddenLockfile } from './lockfile-tree';
+import { readManifest } from './manifest';
 import type { DependencyEdge, EdgeProblem, EdgeType, PackageNode, TreeGraph, TreeSource } from './types';
 
 /**
- * Loads the dependency tree rooted at `dir` with arborist and converts it to a {@link TreeGraph}.
+ * Loads the dependency tree rooted at `dir` and converts it to a {@link TreeGraph}.
  *
- * The folders on disk win when `node_modules` exists (`loadActual`, which reads the hidden lockfile
- * when it is fresh, so it costs little more than reading the lockfile); without `node_modules` the
+ * The folders on disk win when `node_modules` exists: from npm's hidden lockfile when arborist
+ * finds it fresh (see {@link loadFromHiddenLockfile}), else by arborist's `loadActual` (with
+ * `forceActual`, always by walking the folders); without `node_modules` the
  * lockfile describes what an install would produce (`loadVirtual`); without either, only the root
  * manifest is read and every dependency shows as missing, which is what `npm ls` says too.
  *
  * A new Arborist every call: `loadActual` memoises its result on the instance, so a reused one would
  * keep answering with the tree from before the change being analysed.
  */
-export async function loadTree(dir: string, namespace: string | null): Promise<TreeGraph> {
+export async function loadTree(dir: string, namespace: string | null, options: { forceActual?: boolean } = {}): Promise<TreeGraph> {
   const root = path.resolve(dir);
   let source: TreeSource = 'actual';
   let tree: Arborist.Node;
+  // Folder dependencies installed as copies (install-links, as namespace trees are) are valid only as copies.
+  const installLinks = await readsInstallLinks(root);
   if (await isDirectory(path.join(root, 'node_modules'))) {
-    tree = await new Arborist({ path: root }).loadActual();
+    if (!options.forceActual) {
+      const manifest = await readManifest(path.join(root, 'package.json'));
+      // Real paths, as arborist's nodes and the resolver report them.
+      const fast = await loadFromHiddenLockfile(await realpath(root), namespace, manifest ?? {}, installLinks);
+      if (fast) return fast;
+    }
+    tree = await new Arborist({ path: root, installLinks }).loadActual({ forceActual: options.forceActual ?? false } as Arborist.Options);
   } else {
     try {
-      tree = await new Arborist({ path: root }).loadVirtual();
+      tree = await new Arborist({ path: root, installLinks }).loadVirtual();
       source = 'virtual';
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'ENOLOCK') throw error;
-      tree = await new Arborist({ path: root }).loadActual();
+      tree = await new Arborist({ path: root, installLinks }).loadActual();
       source = 'manifest-only';
     }
   }
   return toGraph(tree, namespace, root, source);
+}
+
+/** Whether the tree's own .npmrc sets `install-links=true` (the installer writes it into namespace trees). */
+async function readsInstallLinks(root: string): Promise<boolean> {
+  try {
+    return /^\s*install-links\s*=\s*true\s*$/m.test(await readFile(path.join(root, '.npmrc'), 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 async function isDirectory(file: string): Promise<boolean> {
@@ -46,7 +66,7 @@ async function isDirectory(file: string): Promise<boolean> {
  * dependencies) are folded into their targets, so an edge always points at a real package folder,
  * which is what Node loads.
  */
-export function toGraph(tree: Arborist.Node, namespace: string | null, root: string, source: TreeSource): TreeGraph {
+function toGraph(tree: Arborist.Node, namespace: string | null, root: string, source: TreeSource): TreeGraph {
   const nodes: PackageNode[] = [];
   const edges: DependencyEdge[] = [];
   const ids = new Map<Arborist.Node, number>();

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { CONFIG_FILE, type ProjectConfig } from '../config';
-import { copiesOf, edgeAt, manifestField, nodeAt } from './graph';
+import semver from 'semver';
+import { copiesOf, dependentOf, describeNode, edgeAt, manifestField, nodeAt } from './graph';
 import { namespaceDir } from '../install';
 import { loadTree } from './load-tree';
 import type { Conflict, ConflictAnchor, NamespaceState, NamespaceSummary, TreeGraph } from './types';
@@ -105,4 +106,37 @@ export function anchorNamespaceConflicts(conflicts: Conflict[], graph: TreeGraph
       a.file === generated && graph.namespace !== null ? { file: configFile, jsonPath: ['namespaces', graph.namespace, 'dependencies', a.jsonPath[1] ?? ''] } : a,
     ),
   }));
+}
+
+/**
+ * Packages a namespace shares with the app are loaded from the app's tree: every package in the
+ * namespace that depends on one gets the app's copy, which must satisfy what it asks for.
+ */
+export function sharedConflicts(tree: TreeGraph, summary: NamespaceSummary, main: TreeGraph, configFile: string): Conflict[] {
+  const conflicts: Conflict[] = [];
+  summary.shared.forEach((pkg, index) => {
+    const appCopy = main.nodes.find((n) => n.location === `node_modules/${pkg}`);
+    if (!appCopy) return; // reported as a shared package the app does not have
+    const unmet = tree.edges.filter((e) => e.name === pkg && !satisfiedBy(appCopy.version, e.spec));
+    if (unmet.length === 0) return;
+    const peer = unmet.every((e) => e.type === 'peer' || e.type === 'peerOptional');
+    const needs = unmet.map((e) => `${describeNode(nodeAt(tree, e.from))} needs ${e.type === 'peer' || e.type === 'peerOptional' ? 'peer ' : ''}"${e.spec}"`).join('; ');
+    conflicts.push({
+      kind: peer ? 'peer' : 'invalid',
+      severity: 'error',
+      package: pkg,
+      namespace: summary.name,
+      versions: [appCopy.version, ...new Set(unmet.map((e) => e.spec))],
+      dependents: unmet.map((e) => dependentOf(tree, e)),
+      locations: [appCopy.location],
+      anchors: [{ file: configFile, jsonPath: ['namespaces', summary.name, 'shared', String(index)] }],
+      message: `Namespace "${summary.name}" shares ${pkg} with the app, which has ${pkg}@${appCopy.version}, but in the namespace ${needs}. Align the versions, or stop sharing ${pkg} so the namespace gets its own copy.`,
+    });
+  });
+  return conflicts;
+}
+
+function satisfiedBy(version: string, spec: string): boolean {
+  // Only registry ranges can be checked against a version; other specs name a source, not a range.
+  return semver.validRange(spec, true) === null || semver.satisfies(version, spec, { loose: true, includePrerelease: true });
 }

@@ -17,9 +17,13 @@ export interface LoaderOwner {
   readonly root: string;
   /** Package names that come from the app (`hostRequire`) instead of the namespace tree. */
   readonly shared: ReadonlySet<string>;
+  /** The app directory `shared` packages come from. */
+  readonly host: string;
   readonly hostRequire: NodeJS.Require;
   readonly addons: AddonLoader;
   importFrom(specifier: string, fromFile: string, options?: unknown): Promise<unknown>;
+  /** `require(esm)`: the module namespace of the ES module `file` (a path under the root). */
+  requireEsm(file: string): unknown;
   moduleFacade(): object;
   recordLoaded(resolution: Resolution): void;
 }
@@ -63,8 +67,22 @@ export class CommonJsLoader {
     if (target.kind === 'builtin') {
       return target.id === 'node:module' ? this.owner.moduleFacade() : this.owner.hostRequire(target.id);
     }
-    if (target.kind === 'shared') return this.owner.hostRequire(request as string);
+    if (target.kind === 'shared') return this.requireShared(request as string, parent);
     return this.load(target.resolution, parent);
+  }
+
+  /** A `shared` package comes from the app; if the app lacks it, say which list promised it. */
+  private requireShared(request: string, parent: Module): unknown {
+    try {
+      return this.owner.hostRequire(request);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !(error as Error).message.includes(`'${request}'`)) throw error;
+      throw new MultiverseError(
+        'MODULE_NOT_FOUND',
+        `Cannot find module '${request}' for namespace "${this.owner.name}" (required from ${parent.filename}): it is listed in "shared", so it comes from the app, and the app at ${this.owner.host} does not have it. Install it in the app or remove it from "shared".`,
+        { cause: error },
+      );
+    }
   }
 
   /** `require(request)` on behalf of a file that is not in the registry (an ES module). */
@@ -174,10 +192,8 @@ export class CommonJsLoader {
         this.owner.addons.load(module, file, resolution.packageName);
         return;
       case 'module':
-        throw new MultiverseError(
-          'ERR_REQUIRE_ESM',
-          `${file} is an ES module and cannot be required inside namespace "${this.owner.name}": Node 20 runs namespaced ES modules through loader hooks, which only import() can reach. Use "await import(...)" (or ns.import()) for it.`,
-        );
+        module.exports = this.owner.requireEsm(file);
+        return;
       default:
         this.compile(module, file);
     }

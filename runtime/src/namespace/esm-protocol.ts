@@ -24,7 +24,7 @@ export interface FromHooks {
 }
 
 /** The query parameter that tags a module URL with its namespace. */
-export const TAG = 'mvns';
+const TAG = 'mvns';
 
 /** The scheme of the generated `module` built-in facade. */
 export const FACADE_URL = 'multiverse:module';

@@ -1,33 +1,23 @@
-import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InputError } from '../errors';
+import { InputError, MultiverseError } from '../errors';
 import { assertValidName } from '../names';
 import { type Resolution, ResolveError, ResolverCache, resolveModule } from '../resolver';
 import { AddonLoader, type AddonPolicy } from './addons';
 import { barePackageName } from './bare-name';
 import { CommonJsLoader } from './cjs-loader';
 import { disposedError, NamespaceModuleNotFoundError } from './errors';
-import { type EsmBridge, esmBridge } from './esm-bridge';
+import { DirectoryEsm } from './esm-directory';
 import { FACADE_URL, type NamespaceInfo, taggedUrl } from './esm-protocol';
-import { staticEsmGraph } from './esm-graph';
-import { createMirror, removeMirror } from './mirror';
+import { TaggedEsm } from './esm-tagged';
 import { createModuleFacade } from './module-facade';
-import { claimDirectory, isFresh, sweepHostCache } from './path-router';
+import { checkAddons, checkEsm, checkRoot, checkShared, type EsmStrategy } from './options';
 
 export { NamespaceModuleNotFoundError } from './errors';
 export { sweepHostCache } from './path-router';
 export type { AddonPolicy } from './addons';
-
-/**
- * How a namespace loads ES modules (see runtime/README.md):
- * `paths` (default): Node's own loader, from the root or, when the root is already in use, from a
- * hard-linked copy of it; no loader hooks, native speed.
- * `hooks`: one process-wide set of `module.register()` hooks that tag module URLs per namespace;
- * exact bookkeeping and no copies, at Node 20's off-thread hook cost for every ES module in the process.
- */
-export type EsmStrategy = 'paths' | 'hooks';
+export type { EsmStrategy } from './options';
 
 export interface NamespaceOptions {
   /** Names the namespace in errors, `modules()` and module URLs (`?mvns=<name>`). */
@@ -112,38 +102,6 @@ export function createNamespace(options: NamespaceOptions): Namespace {
   );
 }
 
-function checkEsm(esm: unknown): EsmStrategy {
-  if (esm === undefined || esm === 'paths' || esm === 'hooks') return esm ?? 'paths';
-  throw new InputError('EINVALIDOPTIONS', `"esm" must be "paths" or "hooks", got ${JSON.stringify(esm)}.`);
-}
-
-function checkRoot(name: string, root: unknown): string {
-  if (typeof root !== 'string' || root === '') {
-    throw new InputError('EINVALIDOPTIONS', `Namespace "${name}" needs "root", the directory holding its node_modules; got ${JSON.stringify(root)}.`);
-  }
-  const absolute = path.resolve(root);
-  if (statSync(absolute, { throwIfNoEntry: false })?.isDirectory() !== true) {
-    throw new InputError('ENOROOT', `Namespace "${name}" root ${absolute} does not exist or is not a directory. Run "multiverse install" or pass the directory that holds the namespace's node_modules.`);
-  }
-  const real = new ResolverCache().realpath(absolute);
-  if (statSync(path.join(real, 'node_modules'), { throwIfNoEntry: false })?.isDirectory() !== true) {
-    throw new InputError('ENONODEMODULES', `Namespace "${name}" root ${real} has no node_modules directory, so nothing can load in it. Install its dependencies there first (for example "multiverse install").`);
-  }
-  return real;
-}
-
-function checkShared(shared: unknown): Set<string> {
-  if (shared === undefined) return new Set();
-  if (!Array.isArray(shared) || !shared.every((s) => typeof s === 'string')) {
-    throw new InputError('EINVALIDOPTIONS', `"shared" must be an array of package names, got ${JSON.stringify(shared)}.`);
-  }
-  return new Set(shared);
-}
-
-function checkAddons(addons: unknown): AddonPolicy {
-  if (addons === undefined || addons === 'refuse' || addons === 'copy') return addons ?? 'refuse';
-  throw new InputError('EINVALIDOPTIONS', `"addons" must be "refuse" or "copy", got ${JSON.stringify(addons)}.`);
-}
 
 class NamespaceImpl implements Namespace {
   readonly hostRequire: NodeJS.Require;
@@ -153,10 +111,8 @@ class NamespaceImpl implements Namespace {
   private facade: object | null = null;
   private readonly resolverCache = new ResolverCache();
   private readonly loaded = new Map<string, { resolution: Resolution; via: 'require' | 'import' }>();
-  private joined: Promise<EsmBridge> | null = null;
-  /** `paths` strategy: the directory Node loads this namespace's ES modules from. */
-  private esmDirectory: { dir: string; release(): void } | null = null;
-  private readonly esmEntries = new Set<string>();
+  private readonly directoryEsm: DirectoryEsm;
+  private readonly taggedEsm: TaggedEsm;
 
   constructor(
     readonly name: string,
@@ -171,6 +127,21 @@ class NamespaceImpl implements Namespace {
     this.hostRequire = createRequire(path.join(host, 'package.json'));
     this.addons = new AddonLoader(id, name, addonPolicy);
     this.loader = new CommonJsLoader(this);
+    this.directoryEsm = new DirectoryEsm({
+      name,
+      root,
+      needsCopy: shared.size > 0,
+      hostAnchor: path.join(host, 'package.json'),
+      sharedPackageDirs: () => this.sharedPackageDirs(),
+      loadCommonJsForEsm: (file) => this.loadCommonJsForEsm(file),
+      requireFromFile: (request, file) => this.live('require()').requireFromFile(request, file),
+    });
+    this.taggedEsm = new TaggedEsm({
+      info: this.info,
+      loadCommonJsForEsm: (file) => this.loadCommonJsForEsm(file),
+      moduleFacade: () => this.moduleFacade(),
+      recordLoaded: (resolution) => this.recordLoaded(resolution, 'import'),
+    });
   }
 
   require(specifier: string): unknown {
@@ -182,68 +153,84 @@ class NamespaceImpl implements Namespace {
     return (await this.importFrom(specifier, this.live('import()').rootModule.filename)) as T;
   }
 
+  /** `import(specifier)` from `fromFile` in this namespace (also what `import()` in its CommonJS runs). */
   async importFrom(specifier: string, fromFile: string, options?: unknown): Promise<unknown> {
     this.live('import()');
-    if (this.esm === 'paths') return this.importByPath(specifier, fromFile, options);
-    const url = this.esmUrl(specifier, fromFile);
-    const bridge = await this.join();
-    const namespace: unknown = await import(url, options as ImportCallOptions);
-    await bridge.sync();
-    return namespace;
-  }
-
-  /** `paths` strategy: Node imports the file from the namespace's own directory. */
-  private async importByPath(specifier: string, fromFile: string, options?: unknown): Promise<unknown> {
+    const attributes = options as ImportCallOptions | undefined;
     const name = barePackageName(specifier);
-    if (name !== null && this.shared.has(name)) return this.importShared(specifier, options);
+    if (name !== null && this.shared.has(name)) {
+      const file = resolveModule(specifier, path.join(this.host, 'package.json'), { conditions: 'import' }).path;
+      return import(pathToFileURL(file).href, attributes);
+    }
+    if (this.esm === 'hooks' && (specifier === 'module' || specifier === 'node:module')) {
+      return this.taggedEsm.import(taggedUrl(FACADE_URL, this.info.id), attributes);
+    }
     const resolution = this.resolveInside(specifier, fromFile, 'import');
-    if (resolution.builtin) return import(resolution.path, options as ImportCallOptions);
-    const dir = this.claimEsmDirectory();
-    const loaded = dir === this.root ? resolution.path : dir + resolution.path.slice(this.root.length);
-    let namespace: unknown;
-    try {
-      namespace = await import(pathToFileURL(loaded).href, options as ImportCallOptions);
-    } catch (error) {
-      // Node's message names the file but not the namespace whose tree lacked the package.
-      if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
-        (error as Error).message = `In namespace "${this.name}" (root ${this.root}): ${(error as Error).message}`;
-      }
-      throw error;
-    } finally {
-      sweepHostCache(dir);
+    if (resolution.builtin) return import(resolution.path, attributes);
+    if (this.esm === 'paths') return this.directoryEsm.import(resolution, attributes);
+    return this.taggedEsm.import(taggedUrl(pathToFileURL(resolution.path).href, this.info.id), attributes);
+  }
+
+  requireEsm(file: string): unknown {
+    if (this.esm !== 'paths' || process.features.require_module !== true) {
+      throw new MultiverseError(
+        'ERR_REQUIRE_ESM',
+        `${file} is an ES module and cannot be required inside namespace "${this.name}": ${
+          this.esm === 'hooks' ? 'with esm "hooks" its ES modules load through loader hooks, which only import() reaches' : `Node ${process.version} cannot require ES modules`
+        }. Use "await import(...)" (or ns.import()) for it.`,
+      );
     }
-    if (resolution.format === 'module' || resolution.format === 'json') this.esmEntries.add(resolution.path);
-    return namespace;
+    return this.directoryEsm.require(file);
   }
 
-  private importShared(specifier: string, options?: unknown): Promise<unknown> {
-    const file = resolveModule(specifier, path.join(this.host, 'package.json'), { conditions: 'import' }).path;
-    return import(pathToFileURL(file).href, options as ImportCallOptions);
-  }
-
-  /**
-   * The root itself when no namespace has loaded from it yet, else a hard-linked copy (ES modules
-   * are cached by path for good, so a used directory would hand out stale instances). Shared
-   * packages always need a copy: its node_modules points them at the app's directories.
-   */
+  /** `paths` strategy: claims the namespace's directory now (see claimNamespaceDirectory). */
   claimEsmDirectory(): string {
-    if (this.esmDirectory === null) {
-      let dir = this.root;
-      if (this.shared.size > 0 || !isFresh(this.root)) dir = createMirror(this.root, this.name, this.sharedPackageDirs());
-      const release = claimDirectory(dir, this.root, {
-        loadCommonJsForEsm: (file) => this.loadCommonJsForEsm(file),
-        requireFromFile: (request, file) => this.live('require()').requireFromFile(request, file),
-        hostAnchor: path.join(this.host, 'package.json'),
-      });
-      this.esmDirectory = {
-        dir,
-        release: () => {
-          release();
-          if (dir !== this.root) removeMirror(dir);
-        },
-      };
+    return this.directoryEsm.claim();
+  }
+
+  resolve(specifier: string, options: { conditions?: 'require' | 'import' } = {}): NamespaceResolution {
+    const loader = this.live('resolve()');
+    const name = barePackageName(specifier);
+    if (name !== null && this.shared.has(name)) {
+      return { ...resolveModule(specifier, path.join(this.host, 'package.json'), { conditions: options.conditions ?? 'require' }), namespace: null };
     }
-    return this.esmDirectory.dir;
+    const resolution = this.resolveInside(specifier, loader.rootModule.filename, options.conditions ?? 'require');
+    return { ...resolution, namespace: resolution.builtin ? null : this.name };
+  }
+
+  modules(): LoadedModule[] {
+    for (const resolution of this.directoryEsm.loaded(this.resolverCache)) this.recordLoaded(resolution, 'import');
+    return [...this.loaded.values()].map(({ resolution: { path: file, format, packageName, version }, via }) => ({ path: file, format, packageName, version, loader: via }));
+  }
+
+  dispose(): void {
+    const loader = this.loader;
+    if (loader === null) return;
+    this.loader = null;
+    this.facade = null;
+    for (const key of Object.keys(loader.cache)) Reflect.deleteProperty(loader.cache, key);
+    this.addons.dispose();
+    this.directoryEsm.release();
+    this.taggedEsm.release();
+  }
+
+  // Called by the CommonJS loader, the path router and the ESM bridge.
+
+  recordLoaded(resolution: Resolution, via: 'require' | 'import' = 'require'): void {
+    if (!this.loaded.has(resolution.path)) this.loaded.set(resolution.path, { resolution, via });
+  }
+
+  loadCommonJsForEsm(file: string): unknown {
+    const loader = this.live('loading CommonJS');
+    const resolution = resolveModule(file, file, { conditions: 'require', boundary: this.root, cache: this.resolverCache });
+    // With hooks, the hooks thread reports this load too, but its report may come after the module ran.
+    this.recordLoaded(resolution, 'import');
+    return loader.load(resolution, null);
+  }
+
+  moduleFacade(): object {
+    this.facade ??= createModuleFacade(this.live('require("module")'));
+    return this.facade;
   }
 
   private sharedPackageDirs(): Map<string, string> {
@@ -259,63 +246,6 @@ class NamespaceImpl implements Namespace {
     return dirs;
   }
 
-  resolve(specifier: string, options: { conditions?: 'require' | 'import' } = {}): NamespaceResolution {
-    const loader = this.live('resolve()');
-    const name = barePackageName(specifier);
-    if (name !== null && this.shared.has(name)) {
-      return { ...resolveModule(specifier, path.join(this.host, 'package.json'), { conditions: options.conditions ?? 'require' }), namespace: null };
-    }
-    const resolution = this.resolveInside(specifier, loader.rootModule.filename, options.conditions ?? 'require');
-    return { ...resolution, namespace: resolution.builtin ? null : this.name };
-  }
-
-  modules(): LoadedModule[] {
-    if (this.esmEntries.size > 0) {
-      for (const resolution of staticEsmGraph(this.esmEntries, this.root, this.resolverCache)) this.recordLoaded(resolution, 'import');
-    }
-    return [...this.loaded.values()].map(({ resolution: { path: file, format, packageName, version }, via }) => ({ path: file, format, packageName, version, loader: via }));
-  }
-
-  dispose(): void {
-    const loader = this.loader;
-    if (loader === null) return;
-    this.loader = null;
-    this.facade = null;
-    for (const key of Object.keys(loader.cache)) Reflect.deleteProperty(loader.cache, key);
-    this.addons.dispose();
-    this.esmDirectory?.release();
-    if (this.joined !== null) void this.joined.then((bridge) => bridge.leave(this.info.id));
-  }
-
-  // Called by the CommonJS loader and the ESM bridge.
-
-  recordLoaded(resolution: Resolution, via: 'require' | 'import' = 'require'): void {
-    if (!this.loaded.has(resolution.path)) this.loaded.set(resolution.path, { resolution, via });
-  }
-
-  loadCommonJsForEsm(file: string): unknown {
-    const loader = this.live('loading CommonJS');
-    const resolution = resolveModule(file, file, { conditions: 'require', boundary: this.root, cache: this.resolverCache });
-    // The hooks thread reports this load too, but its message may arrive after the module ran.
-    this.recordLoaded(resolution, 'import');
-    return loader.load(resolution, null);
-  }
-
-  moduleFacade(): object {
-    this.facade ??= createModuleFacade(this.live('require("module")'));
-    return this.facade;
-  }
-
-  private esmUrl(specifier: string, fromFile: string): string {
-    if (specifier === 'module' || specifier === 'node:module') return taggedUrl(FACADE_URL, this.info.id);
-    const name = barePackageName(specifier);
-    if (name !== null && this.shared.has(name)) {
-      return pathToFileURL(resolveModule(specifier, path.join(this.host, 'package.json'), { conditions: 'import' }).path).href;
-    }
-    const resolution = this.resolveInside(specifier, fromFile, 'import');
-    return resolution.builtin ? resolution.path : taggedUrl(pathToFileURL(resolution.path).href, this.info.id);
-  }
-
   private resolveInside(specifier: string, fromFile: string, conditions: 'require' | 'import'): Resolution {
     try {
       return resolveModule(specifier, fromFile, { conditions, boundary: this.root, cache: this.resolverCache });
@@ -325,20 +255,6 @@ class NamespaceImpl implements Namespace {
       }
       throw error;
     }
-  }
-
-  private join(): Promise<EsmBridge> {
-    this.joined ??= (async () => {
-      const bridge = esmBridge();
-      await bridge.join({
-        info: this.info,
-        loadCommonJsForEsm: (file) => this.loadCommonJsForEsm(file),
-        moduleFacade: () => this.moduleFacade(),
-        recordLoaded: (resolution) => this.recordLoaded(resolution, 'import'),
-      });
-      return bridge;
-    })();
-    return this.joined;
   }
 
   private live(what: string): CommonJsLoader {

@@ -75,6 +75,17 @@ function toRoot(claim: Claim, file: string): string {
 }
 
 let installed = false;
+let nodeLoad: ((request: string, parent: Module | undefined, isMain: boolean) => unknown) | null = null;
+
+/**
+ * Loads `file` with Node's own `Module._load`, past the router: `require(esm)` of a file in a
+ * claimed directory, which Node 20.19+ runs through its ESM loader (the ES modules stay in the
+ * directory, so in the namespace; CommonJS they reach is routed as usual).
+ */
+export function loadNatively(file: string): unknown {
+  installRouter();
+  return (nodeLoad as NonNullable<typeof nodeLoad>).call(Module, file, undefined, false);
+}
 
 /**
  * Node 20's ESM loader runs CommonJS through `Module._load(filename)` after putting a fresh
@@ -90,6 +101,7 @@ function installRouter(): void {
     _cache: Record<string, Module>;
   };
   const original = internals._load;
+  nodeLoad = original;
   internals._load = function load(this: unknown, request: string, parent: Module | undefined, isMain: boolean): unknown {
     if (claims.length > 0) {
       const target = path.isAbsolute(request) ? claimOf(request) : undefined;

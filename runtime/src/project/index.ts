@@ -1,7 +1,8 @@
 import { existsSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { namespaceFor, type ProjectConfig } from '../config';
+import { namespaceFor } from '../config/route';
+import type { ProjectConfig } from '../config/types';
 import { InputError } from '../errors';
 import type { NamespaceMap, NamespaceMapEntry } from '../install/map';
 import { createNamespace, type Namespace } from '../namespace';

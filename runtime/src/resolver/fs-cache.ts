@@ -27,20 +27,36 @@ const enum Kind {
  */
 export class ResolverCache {
   private readonly kinds = new Map<string, Kind>();
+  private readonly listings = new Map<string, Map<string, Kind | 'link'> | null>();
   private readonly packageJsons = new Map<string, PackageJson | null>();
   private readonly realpaths = new Map<string, string>();
   private readonly scopes = new Map<string, { dir: string; json: PackageJson } | null>();
-  /** Results of whole resolutions, keyed by the caller (the namespace loader). */
-  readonly resolutions = new Map<string, unknown>();
 
   private kind(file: string): Kind {
     let kind = this.kinds.get(file);
     if (kind === undefined) {
-      const stat = fs.statSync(file, { throwIfNoEntry: false });
-      kind = stat === undefined ? Kind.Missing : stat.isDirectory() ? Kind.Directory : Kind.File;
+      kind = this.kindFromListing(file) ?? statKind(file);
       this.kinds.set(file, kind);
     }
     return kind;
+  }
+
+  /**
+   * Answers from one `readdir` of the parent folder instead of a `stat` per candidate: resolution
+   * probes many names per folder (`x`, `x.js`, `x.json`, `x/package.json`...), and most do not
+   * exist. Symlinks (and folders that cannot be listed) fall back to `stat`, which follows them.
+   */
+  private kindFromListing(file: string): Kind | undefined {
+    const dir = path.dirname(file);
+    if (dir === file) return undefined;
+    let listing = this.listings.get(dir);
+    if (listing === undefined) {
+      listing = this.kind(dir) === Kind.Directory ? readListing(dir) : null;
+      this.listings.set(dir, listing);
+    }
+    if (listing === null) return this.kinds.get(dir) === Kind.Directory ? undefined : Kind.Missing;
+    const entry = listing.get(path.basename(file));
+    return entry === undefined ? Kind.Missing : entry === 'link' ? undefined : entry;
   }
 
   isFile(file: string): boolean {
@@ -54,7 +70,8 @@ export class ResolverCache {
   realpath(file: string): string {
     let real = this.realpaths.get(file);
     if (real === undefined) {
-      real = fs.realpathSync(file);
+      // One realpath(3) call; the JS version lstat()s every ancestor of every file.
+      real = fs.realpathSync.native(file);
       this.realpaths.set(file, real);
     }
     return real;
@@ -104,6 +121,26 @@ export class ResolverCache {
     }
     return scope;
   }
+}
+
+function statKind(file: string): Kind {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  return stat === undefined ? Kind.Missing : stat.isDirectory() ? Kind.Directory : Kind.File;
+}
+
+/** Names in `dir` with their kinds, or null when it cannot be listed (no permission). */
+function readListing(dir: string): Map<string, Kind | 'link'> | null {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return null;
+  }
+  const listing = new Map<string, Kind | 'link'>();
+  for (const entry of entries) {
+    listing.set(entry.name, entry.isDirectory() ? Kind.Directory : entry.isSymbolicLink() ? 'link' : Kind.File);
+  }
+  return listing;
 }
 
 /** Node ignores `exports`/`imports` fields that are null as if they were absent. */
