@@ -1,6 +1,7 @@
 // Builds everything: `tsc -b` typechecks the whole repo and emits runtime/dist (with declarations),
 // then esbuild bundles the extension (dist/client.js) and the language server (dist/server.js).
 import { execFileSync } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 
@@ -43,3 +44,7 @@ await Promise.all([
     logOverride: { 'unsupported-dynamic-import': 'silent' },
   }),
 ]);
+
+// The extension registers the multiverse.json schema (contributes.jsonValidation), and the packaged
+// extension holds only dist/: the schema ships there too, the same file the runtime package exports.
+copyFileSync('runtime/schema/multiverse.schema.json', `${outdir}/multiverse.schema.json`);
