@@ -31,10 +31,6 @@ const common = {
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
-// The manifest's jsonValidation points at media/ because the .vsix carries media/ but not runtime/;
-// the schema's source stays in the runtime package, which ships it too.
-copyFileSync('runtime/schema/multiverse.schema.json', 'media/multiverse.schema.json');
-
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: `${outdir}/client.js`, external: ['vscode'] }),
   // The server bundles arborist; run-script's require.resolve of node-gyp only runs for install
@@ -52,3 +48,7 @@ await Promise.all([
     esbuild.build({ ...common, entryPoints: [`runtime/src/extensions/child/${entry}.ts`], outfile: `runtime/dist/extensions/child/${entry}.bundle.js` }),
   ),
 ]);
+
+// The extension registers the multiverse.json schema (contributes.jsonValidation), and the packaged
+// extension holds only dist/: the schema ships there too, the same file the runtime package exports.
+copyFileSync('runtime/schema/multiverse.schema.json', `${outdir}/multiverse.schema.json`);

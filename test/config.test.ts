@@ -149,8 +149,7 @@ test('the shipped JSON Schema agrees with the validator on valid and invalid fil
   }
   const manifest = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { contributes: { jsonValidation: { fileMatch: string; url: string }[] } };
   const registered = manifest.contributes.jsonValidation.find((v) => v.fileMatch === 'multiverse.json');
-  // The editor validates with this very schema: the manifest points at the copy the build puts in media/ (the .vsix has no runtime/).
-  assert.ok(registered, 'the manifest registers no schema for multiverse.json');
-  const shipped = await readFile(path.join(repoRoot, 'runtime', 'schema', 'multiverse.schema.json'), 'utf8');
-  assert.equal(await readFile(path.join(repoRoot, registered.url), 'utf8'), shipped, `${registered.url} is not the runtime's schema`);
+  assert.ok(registered, 'the extension registers a schema for multiverse.json');
+  // The extension's copy (inside the .vsix, which holds dist/ only) is the runtime package's schema.
+  assert.equal(await readFile(path.join(repoRoot, registered.url), 'utf8'), await readFile(path.join(repoRoot, 'runtime', 'schema', 'multiverse.schema.json'), 'utf8'));
 });

@@ -16,6 +16,7 @@ test('npm run demo: npm refuses, multiverse isolates, React 17 and 18 render in 
   assert.match(stdout, /ERESOLVE.*peer react@"\^17\.0\.2" from legacy-widget/, 'check names the peer conflict');
   assert.match(stdout, /moved legacy-widget@file:plugins\/legacy-widget from package\.json dependencies to namespace "legacy"/);
   assert.match(stdout, /legacy: up to date \(legacy-widget@1\.0\.0\)/);
+  assert.match(stdout, /multiverse check: the conflict is gone\n.*\n.*no conflicts.*\n\s+-> exit 0: clean\./);
   assert.match(stdout, /\$ multiverse run app\.js\n/);
   assert.match(stdout, /modern-widget .*react 18\.\d+\.\d+, react-dom 18\.\d+\.\d+/);
   assert.match(stdout, /legacy-widget from \.multiverse\/legacy\/node_modules\/legacy-widget: react 17\.\d+\.\d+, react-dom 17\.\d+\.\d+/);

@@ -154,7 +154,11 @@ test('a second install in the same project is refused while the first runs; the 
   await writeFile(lock, String(process.ppid));
   await assert.rejects(installProject(project), /another multiverse install \(process \d+\) is running/);
   await writeFile(lock, '4194305');
-  await installProject(project);
+  // Two installs started together in one process: the second is refused, not interleaved.
+  const results = await Promise.allSettled([installProject(project), installProject(project)]);
+  assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+  const refused = results.find((r) => r.status === 'rejected');
+  assert.match(String(refused?.reason), new RegExp(`another multiverse install \\(process ${process.pid}\\) is running`));
   assert.deepEqual((await readdir(path.join(project, '.multiverse'))).sort(), ['.store', 'a', 'map.json'], 'the lock is released');
 });
 

@@ -26,9 +26,9 @@ test('the .vsix holds only the bundles, the manifest, README, LICENSE and media'
       .map((f) => f.slice('extension/'.length))
       .sort();
     for (const file of files) {
-      assert.match(file, /^(dist\/(client|server)\.js|package\.json|readme\.md|LICENSE\.txt|media\/.+)$/, `unexpected file in the package: ${file}`);
+      assert.match(file, /^(dist\/(client|server)\.js|dist\/multiverse\.schema\.json|package\.json|readme\.md|LICENSE\.txt|media\/.+)$/, `unexpected file in the package: ${file}`);
     }
-    for (const required of ['dist/client.js', 'dist/server.js', 'package.json', 'readme.md', 'LICENSE.txt', 'media/icon.png']) {
+    for (const required of ['dist/client.js', 'dist/server.js', 'dist/multiverse.schema.json', 'package.json', 'readme.md', 'LICENSE.txt', 'media/icon.png']) {
       assert.ok(files.includes(required), `${required} missing from the package (got ${files.join(', ')})`);
     }
     for (const referenced of manifestFiles()) {
