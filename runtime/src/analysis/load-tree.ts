@@ -1,9 +1,17 @@
-import Arborist from '@npmcli/arborist';
+import type Arborist from '@npmcli/arborist';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { loadFromHiddenLockfile } from './lockfile-tree';
 import { readManifest } from './manifest';
 import type { DependencyEdge, EdgeProblem, EdgeType, PackageNode, TreeGraph, TreeSource } from './types';
+
+/**
+ * Loaded on first use: requiring arborist takes ~180 ms that `require('multiverse')` and every CLI
+ * command would otherwise pay, and the hidden-lockfile route of {@link loadTree} rarely needs it.
+ */
+async function arboristClass(): Promise<typeof Arborist> {
+  return (await import('@npmcli/arborist')).default;
+}
 
 /**
  * Loads the dependency tree rooted at `dir` and converts it to a {@link TreeGraph}.
@@ -30,14 +38,14 @@ export async function loadTree(dir: string, namespace: string | null, options: {
       const fast = await loadFromHiddenLockfile(await realpath(root), namespace, manifest ?? {}, installLinks);
       if (fast) return fast;
     }
-    tree = await new Arborist({ path: root, installLinks }).loadActual({ forceActual: options.forceActual ?? false } as Arborist.Options);
+    tree = await new (await arboristClass())({ path: root, installLinks }).loadActual({ forceActual: options.forceActual ?? false } as Arborist.Options);
   } else {
     try {
-      tree = await new Arborist({ path: root, installLinks }).loadVirtual();
+      tree = await new (await arboristClass())({ path: root, installLinks }).loadVirtual();
       source = 'virtual';
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'ENOLOCK') throw error;
-      tree = await new Arborist({ path: root, installLinks }).loadActual();
+      tree = await new (await arboristClass())({ path: root, installLinks }).loadActual();
       source = 'manifest-only';
     }
   }

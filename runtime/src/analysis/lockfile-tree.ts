@@ -1,4 +1,4 @@
-import Shrinkwrap from '@npmcli/arborist/lib/shrinkwrap.js';
+import type Shrinkwrap from '@npmcli/arborist/lib/shrinkwrap.js';
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import npa from 'npm-package-arg';
@@ -42,7 +42,9 @@ async function hiddenLockfile(root: string): Promise<Record<string, LockEntry> |
   }
   const cached = cache.get(root);
   if (cached?.key === key) return cached.packages;
-  const meta = await Shrinkwrap.load({ path: root, hiddenLockfile: true });
+  // Loaded on first use, like arborist itself in load-tree.ts.
+  const { default: ShrinkwrapClass } = await import('@npmcli/arborist/lib/shrinkwrap.js');
+  const meta = await ShrinkwrapClass.load({ path: root, hiddenLockfile: true });
   if (!meta.loadedFromDisk || !meta.data.packages) return null;
   // Keep only what the graph needs: integrity hashes, licenses, engines and the like are most of a lockfile.
   const packages: Record<string, LockEntry> = {};
