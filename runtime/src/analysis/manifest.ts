@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { InputError } from '../errors';
+import { readTextIfExists } from '../read-optional';
 
 /** A manifest (package.json) that is not valid JSON; carries the position of the first error. */
 export class ManifestError extends InputError {
@@ -25,14 +25,8 @@ export class ManifestError extends InputError {
  * dependency look removed while the user is halfway through typing.
  */
 export async function readManifest(file: string): Promise<Record<string, unknown> | null> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-  return parseManifest(text, file);
+  const text = await readTextIfExists(file);
+  return text === null ? null : parseManifest(text, file);
 }
 
 export function parseManifest(text: string, file: string): Record<string, unknown> {

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ConfigError } from './config-error';
 import type { ProjectConfig } from './types';
 import { validateConfigText } from './validate';
+import { readTextIfExists } from '../read-optional';
 
 export { ConfigError } from './config-error';
 export { dependencyProblem, packageNameProblem } from './dependency-spec';
@@ -22,13 +22,8 @@ export function parseConfig(text: string, file: string): ProjectConfig {
 /** Reads `<projectDir>/multiverse.json`; `null` when the project has none. */
 export async function readConfig(projectDir: string): Promise<ProjectConfig | null> {
   const file = path.join(path.resolve(projectDir), CONFIG_FILE);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
+  const text = await readTextIfExists(file);
+  if (text === null) return null;
   // Editors on Windows may save a byte-order mark; it is not part of the JSON and no editor counts it as a column.
   return parseConfig(text.replace(/^\uFEFF/, ''), file);
 }

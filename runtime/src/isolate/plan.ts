@@ -5,6 +5,7 @@ import { dependencyProblem, packageNameProblem } from '../config/dependency-spec
 import { InputError } from '../errors';
 import { assertValidName } from '../names';
 import { editJson, parseJsonFile } from './json-text';
+import { readTextIfExists } from '../read-optional';
 
 /** Where in package.json a dependency can be moved from. */
 const FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
@@ -61,10 +62,7 @@ export async function planIsolation(projectDir: string, packageName: string, opt
   assertValidName('namespace', namespace);
 
   const configFile = path.join(root, CONFIG_FILE);
-  const configText = await readFile(configFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return null;
-    throw error;
-  });
+  const configText = await readTextIfExists(configFile);
   const current = configText === null ? null : parseConfig(configText.replace(/^\uFEFF/, ''), configFile);
   const existing = current?.namespaces[namespace];
   const declared = existing?.dependencies[packageName];

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../errors';
 import type { NamespaceMap } from '../install/map';
+import { readTextIfExistsSync } from '../read-optional';
 
 /**
  * Reads `.multiverse/map.json` synchronously (routing is set up while `node -r` preloads, before
@@ -10,13 +10,8 @@ import type { NamespaceMap } from '../install/map';
  */
 export function readMapSync(projectDir: string): NamespaceMap | null {
   const file = path.join(projectDir, '.multiverse', 'map.json');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
+  const text = readTextIfExistsSync(file);
+  if (text === null) return null;
   let map: unknown;
   try {
     map = JSON.parse(text);
