@@ -199,13 +199,13 @@ test('the auth token for the registry comes from the project .npmrc, with ${VAR}
 });
 
 test('an unreachable registry is a clear input error', async () => {
-  const closed = await startFixtureRegistry();
-  await closed.close();
-  const project = await makeProject(workDir, closed.url, { 'multiverse.json': JSON.stringify({ namespaces: { a: { dependencies: { 'fixture-lib': '1.0.0' } } } }) });
+  // Port 1 (tcpmux) is privileged and unused: the connection is refused every time, unlike a port
+  // freed by a closed server, which another process may take before the install tries it.
+  const project = await makeProject(workDir, 'http://127.0.0.1:1/', { 'multiverse.json': JSON.stringify({ namespaces: { a: { dependencies: { 'fixture-lib': '1.0.0' } } } }) });
   await assert.rejects(installProject(project), (error: Error) => {
     assert.ok(error instanceof InputError);
     assert.equal((error as InputError).code, 'EREGISTRY');
-    assert.match(error.message, /cannot reach the registry http:\/\/127\.0\.0\.1:\d+\/ \(ECONNREFUSED\)/);
+    assert.match(error.message, /cannot reach the registry http:\/\/127\.0\.0\.1:1\/ \(ECONNREFUSED\)/);
     return true;
   });
   assert.equal(await readMap(project), null);
