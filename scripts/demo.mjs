@@ -2,17 +2,15 @@
 // React 18. npm alone refuses to install it; Multiverse isolates one plugin into a namespace and
 // the app runs with both Reacts in one process. Works on a temporary copy of demo/, so the
 // repository stays clean (pass --keep to keep the copy for exploring).
-import { spawnSync } from 'node:child_process';
-import { closeSync, cpSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { copyDemo, repoRoot, runInApp } from './demo-app.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(repo, 'runtime', 'bin', 'multiverse.js');
+const bin = path.join(repoRoot, 'runtime', 'bin', 'multiverse.js');
 const keep = process.argv.includes('--keep');
 const app = mkdtempSync(path.join(os.tmpdir(), 'multiverse-demo-'));
-cpSync(path.join(repo, 'demo'), app, { recursive: true, filter: (src) => !/[\\/](node_modules|\.multiverse)$/.test(src) });
+copyDemo(app);
 
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 let stepNumber = 0;
@@ -23,16 +21,10 @@ function step(title) {
 /** Runs a command in the app, echoing it as `$ <shown>`, and prints its output (or the lines matching `show`) in order. */
 function run(shown, command, args, { show = 'all' } = {}) {
   console.log(`$ ${shown}`);
-  // One file for stdout and stderr keeps progress lines and results in the order they happened.
-  const logFile = path.join(app, '.demo-output.log');
-  const fd = openSync(logFile, 'w');
-  const result = spawnSync(command, args, { cwd: app, stdio: ['ignore', fd, fd], env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_loglevel: 'warn' } });
-  closeSync(fd);
-  const output = readFileSync(logFile, 'utf8');
-  rmSync(logFile);
-  const lines = output.split('\n').filter((l) => l.trim() !== '' && !/Unknown (user|env) config/.test(l));
+  const result = runInApp(app, command, args);
+  const lines = result.output.split('\n').filter((l) => l.trim() !== '' && !/Unknown (user|env) config/.test(l));
   for (const line of show === 'all' ? lines : lines.filter((l) => show.test(l))) console.log(`  ${line}`);
-  return { status: result.status ?? 1, output };
+  return result;
 }
 const multiverse = (...args) => run(`multiverse ${args.join(' ')}`, process.execPath, [bin, ...args]);
 function fail(message) {
@@ -74,6 +66,9 @@ try {
 
   step('Run the app: both React versions in one process');
   if (multiverse('run', 'app.js').status !== 0) fail('the app failed.');
+
+  step('An isolated extension (extensions/greeter, declared in multiverse.json) answers a call from its own worker');
+  if (multiverse('ext', 'call', 'greeter', 'greet', '"demo"').status !== 0) fail('the isolated extension call failed.');
 } finally {
   if (!keep) rmSync(app, { recursive: true, force: true });
 }

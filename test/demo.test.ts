@@ -21,4 +21,5 @@ test('npm run demo: npm refuses, multiverse isolates, React 17 and 18 render in 
   assert.match(stdout, /modern-widget .*react 18\.\d+\.\d+, react-dom 18\.\d+\.\d+/);
   assert.match(stdout, /legacy-widget from \.multiverse\/legacy\/node_modules\/legacy-widget: react 17\.\d+\.\d+, react-dom 17\.\d+\.\d+/);
   assert.match(stdout, /<section class="legacy"><h2>Hello from legacy-widget<\/h2>rendered by React 17\.0\.2<\/section>/);
+  assert.match(stdout, /\$ multiverse ext call greeter greet "demo"\n\s+"Hello, demo, from the greeter extension \(a worker thread\)"/);
 });
