@@ -6,6 +6,7 @@ import { after, before, test, type TestContext } from 'node:test';
 import { repoRoot } from '../support/paths';
 import { startFixtureRegistry, type FixtureRegistry } from '../support/registry';
 import { startCodeServer, type CodeServer } from './code-server';
+import { prepareDemoWorkspace } from './demo-workspace';
 import type { HostTestResult } from './host/index';
 import { Workbench } from './workbench';
 
@@ -27,11 +28,11 @@ after(async () => {
  * real extension host (extensionTestsPath) on a fresh copy of the conflicted workspace: VS Code's
  * own test route, driven through code-server's workbench URL payload since desktop VS Code cannot
  * be downloaded here. `suite` picks the tests (see host/index.ts); `restricted` opens the folder
- * in Restricted Mode.
+ * in Restricted Mode; `demo` opens the demo app (see demo-workspace.ts) instead.
  */
-async function runHostSuite(suite: 'trusted' | 'restricted'): Promise<HostTestResult[]> {
+async function runHostSuite(suite: 'trusted' | 'restricted' | 'demo'): Promise<HostTestResult[]> {
   const dir = path.join(workDir, suite);
-  const workspace = await conflictedWorkspace(dir, registry.url);
+  const workspace = suite === 'demo' ? await prepareDemoWorkspace(dir) : await conflictedWorkspace(dir, registry.url);
   const resultFile = path.join(dir, 'results.json');
   const server: CodeServer = await startCodeServer({ workspace, restricted: suite === 'restricted', env: { MULTIVERSE_E2E_RESULT: resultFile, MULTIVERSE_E2E_SUITE: suite } });
   try {
@@ -69,6 +70,8 @@ async function report(t: TestContext, results: HostTestResult[]): Promise<void> 
 }
 
 test('the extension-host tests pass in a real VS Code', async (t) => report(t, await runHostSuite('trusted')));
+
+test('on the demo app: diagnostics, hovers, commands and views through the VS Code API', async (t) => report(t, await runHostSuite('demo')));
 
 test('in Restricted Mode the views work and installing, isolating and running are refused', async (t) => report(t, await runHostSuite('restricted')));
 

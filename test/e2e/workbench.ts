@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// The DOM types are for the functions page.evaluate runs inside the workbench page.
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -68,6 +70,119 @@ export class Workbench {
       if (expected.test(text)) return text;
       if (Date.now() > deadline) throw new Error(`output panel never showed ${expected}; it shows:\n${text}`);
       await this.page.waitForTimeout(300);
+    }
+  }
+
+  /**
+   * Opens a file through Quick Open (a name in the workspace, or an absolute path, which Quick Open
+   * also accepts for files outside the search index such as installed trees). Retries Ctrl+P: the
+   * first press after start-up can be lost.
+   */
+  async openFile(query: string, timeout = 30_000): Promise<void> {
+    const { page } = this;
+    const name = path.basename(query);
+    const row = page.locator(`.quick-input-list .monaco-list-row[aria-label*=${JSON.stringify(name)}]`).first();
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      try {
+        await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 3000 });
+        await page.keyboard.type(query, { delay: 10 });
+        await row.waitFor({ timeout: 5000 });
+        await page.keyboard.press('Enter');
+        await page.locator(`.tab.active[aria-label*=${JSON.stringify(name)}]`).waitFor({ timeout: 5000 });
+        await page.locator('.editor-group-container.active .view-lines').first().waitFor({ timeout: 5000 });
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) {
+          await this.screenshot(`failed-open-${name.replace(/\W+/g, '-')}`);
+          throw error;
+        }
+        await page.mouse.click(700, 300);
+      }
+    }
+  }
+
+  /**
+   * Centre of `word`, found inside the first line of the active editor that contains `context`
+   * (which must contain `word`). Monaco splits a line into one span per token, so the match is
+   * made over the line's joined text and mapped back onto its text nodes.
+   */
+  async wordPosition(context: string, word: string): Promise<{ x: number; y: number }> {
+    const box = await this.page.evaluate(
+      ([context, word]) => {
+        const lines = document.querySelectorAll('.editor-group-container.active .view-lines .view-line');
+        for (const line of Array.from(lines)) {
+          const text = (line.textContent ?? '').replace(/\u00a0/g, ' ');
+          const at = text.indexOf(context);
+          if (at < 0) continue;
+          const start = at + context.indexOf(word);
+          const end = start + word.length;
+          const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+          const range = document.createRange();
+          let offset = 0;
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const length = node.textContent?.length ?? 0;
+            if (start >= offset && start < offset + length) range.setStart(node, start - offset);
+            if (end > offset && end <= offset + length) range.setEnd(node, end - offset);
+            offset += length;
+          }
+          const rect = range.getBoundingClientRect();
+          return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
+        }
+        return null;
+      },
+      [context, word] as const,
+    );
+    if (box === null) throw new Error(`no line containing ${JSON.stringify(context)} is visible in the active editor`);
+    return box;
+  }
+
+  /**
+   * Hovers `word` (see wordPosition) until the hover shows `expected` and returns its text. A
+   * hover sometimes never appears (about one try in eight here): move away, Escape, move back.
+   */
+  async hover(context: string, word: string, expected: RegExp, attempts = 6): Promise<string> {
+    const { page } = this;
+    const hover = page.locator('.monaco-hover:visible').first();
+    let shown = '';
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const { x, y } = await this.wordPosition(context, word);
+      await page.mouse.move(5, 5);
+      await page.keyboard.press('Escape');
+      await page.mouse.move(x, y, { steps: 3 });
+      try {
+        await hover.waitFor({ timeout: 3000 });
+        // The hover first shows "Loading…", then every provider's part: poll until ours is in.
+        const deadline = Date.now() + 5000;
+        while (Date.now() < deadline) {
+          shown = (await hover.innerText()).replace(/\u00a0/g, ' ');
+          if (expected.test(shown)) return shown;
+          await page.waitForTimeout(200);
+        }
+      } catch {
+        // no hover this time
+      }
+    }
+    throw new Error(`hovering ${JSON.stringify(word)} never showed ${expected}; the last hover said: ${JSON.stringify(shown)}`);
+  }
+
+  /** Text of every row in the Problems panel (opening it first) once `accept` approves it. */
+  async problems(accept: (rows: string[]) => boolean, what: string, timeout = 120_000): Promise<string[]> {
+    const { page } = this;
+    const rows = page.locator('.markers-panel .monaco-list-row');
+    const deadline = Date.now() + timeout;
+    let seen: string[] = [];
+    for (;;) {
+      if (!(await page.locator('.markers-panel').isVisible())) await page.keyboard.press('Control+Shift+M');
+      seen = (await rows.evaluateAll((elements) => elements.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''))).map((t) => t.replace(/\u00a0/g, ' '));
+      if (accept(seen)) return seen;
+      if (Date.now() > deadline) {
+        await this.screenshot(`failed-problems`);
+        throw new Error(`the Problems panel never showed ${what}; it lists:\n${seen.join('\n')}`);
+      }
+      await page.waitForTimeout(500);
     }
   }
 

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { demoTests } from './demo-tests';
 import { hostTests, restrictedModeTests } from './tests';
 
 export interface HostTestResult {
@@ -12,13 +13,16 @@ export interface HostTestResult {
  * Entry point loaded by VS Code through `extensionTestsPath`: runs inside the real extension host,
  * beside the extension under development, and writes one result per test to the file named by
  * MULTIVERSE_E2E_RESULT (the workbench closes when this settles, so the file is the only channel).
- * MULTIVERSE_E2E_SUITE=restricted runs the tests for a workspace opened in Restricted Mode instead.
+ * MULTIVERSE_E2E_SUITE=restricted runs the tests for a workspace opened in Restricted Mode instead,
+ * MULTIVERSE_E2E_SUITE=demo those for the demo app.
  */
 export async function run(): Promise<void> {
   const resultFile = process.env.MULTIVERSE_E2E_RESULT;
   if (!resultFile) throw new Error('MULTIVERSE_E2E_RESULT is not set: the host tests have nowhere to write their results');
   const results: HostTestResult[] = [];
-  const suite = process.env.MULTIVERSE_E2E_SUITE === 'restricted' ? restrictedModeTests : hostTests;
+  const suites: Record<string, typeof hostTests> = { trusted: hostTests, restricted: restrictedModeTests, demo: demoTests };
+  const suite = suites[process.env.MULTIVERSE_E2E_SUITE ?? 'trusted'];
+  if (!suite) throw new Error(`MULTIVERSE_E2E_SUITE=${process.env.MULTIVERSE_E2E_SUITE ?? ''} names no suite; known: ${Object.keys(suites).join(', ')}`);
   for (const [name, body] of Object.entries(suite)) {
     try {
       await body(vscode);

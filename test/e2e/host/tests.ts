@@ -2,18 +2,18 @@ import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import type { MultiverseApi } from '../../../client/src/extension';
 
-type Vscode = typeof vscode;
+export type Vscode = typeof vscode;
 
 const EXTENSION_ID = 'multiverse-dev.multiverse';
 
-async function activeExtension(api: Vscode): Promise<vscode.Extension<MultiverseApi>> {
+export async function activeExtension(api: Vscode): Promise<vscode.Extension<MultiverseApi>> {
   const extension = api.extensions.getExtension<MultiverseApi>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not loaded in the extension host`);
   await extension.activate();
   return extension;
 }
 
-async function multiverse(api: Vscode): Promise<MultiverseApi> {
+export async function multiverse(api: Vscode): Promise<MultiverseApi> {
   return (await activeExtension(api)).exports;
 }
 
@@ -21,7 +21,7 @@ async function multiverse(api: Vscode): Promise<MultiverseApi> {
  * Waits until `probe` returns something: the server analyses in the background, so the views fill
  * in after activation. The deadline only turns a hang into a failure that says what was awaited.
  */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -37,12 +37,12 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
 }
 
 /** A tree level as the view shows it: each node with its tree item. */
-async function level(provider: vscode.TreeDataProvider<unknown>, parent?: unknown): Promise<{ node: unknown; item: vscode.TreeItem }[]> {
+export async function level(provider: vscode.TreeDataProvider<unknown>, parent?: unknown): Promise<{ node: unknown; item: vscode.TreeItem }[]> {
   const nodes = (await provider.getChildren(parent)) ?? [];
   return Promise.all(nodes.map(async (node) => ({ node, item: await provider.getTreeItem(node) })));
 }
 
-function labelOf(item: vscode.TreeItem): string {
+export function labelOf(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
 }
 
