@@ -1,9 +1,8 @@
 import { mkdir, symlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type * as DemoApp from '../../scripts/demo-app.mjs' with { 'resolution-mode': 'import' };
 import { repoRoot } from '../support/paths';
-
-type DemoApp = typeof import('../../scripts/demo-app.mjs', { with: { 'resolution-mode': 'import' } });
 
 /**
  * The demo app as the editor meets it, in `parent/app`: a copy of demo/ installed with
@@ -14,7 +13,7 @@ type DemoApp = typeof import('../../scripts/demo-app.mjs', { with: { 'resolution
  */
 export async function prepareDemoWorkspace(parent: string): Promise<string> {
   // The path is absolute: this file runs from out/test/e2e, the script stays in scripts/.
-  const demo = (await import(pathToFileURL(path.join(repoRoot, 'scripts', 'demo-app.mjs')).href)) as DemoApp;
+  const demo = (await import(pathToFileURL(path.join(repoRoot, 'scripts', 'demo-app.mjs')).href)) as typeof DemoApp;
   const app = path.join(parent, 'app');
   demo.prepareConflictedDemo(app);
   await mkdir(path.join(parent, 'node_modules'), { recursive: true });
