@@ -59,6 +59,11 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 18
   }
 }
 
+/** The Multiverse status bar entry once it shows `text`. */
+function statusBar(text: string | RegExp): Locator {
+  return workbench.page.locator('.statusbar-item', { hasText: text }).first();
+}
+
 test('1a. hovering an import in app.js shows where it resolves before isolating: the main tree', async () => {
   await workbench.openFile('app.js');
   const shown = await workbench.hover("require('legacy-widget')", 'legacy-widget', /main tree · legacy-widget@1\.0\.0/);
@@ -72,6 +77,7 @@ test('2. the Problems panel lists the peer conflict on package.json', async () =
     rows.some((r) => /package\.json/.test(r)),
     `no package.json entry in the Problems panel:\n${rows.join('\n')}`,
   );
+  await statusBar(/Multiverse: \d+ conflicts?/).waitFor({ timeout: 60_000 });
   await workbench.screenshot('2-problems-peer-conflict');
 });
 
@@ -116,6 +122,8 @@ test('3. "Isolate dependency" from the light bulb moves legacy-widget into a nam
   const react = path.join(app, '.multiverse', namespace, 'node_modules', 'react', 'package.json');
   await until(`namespace ${namespace} installed with react@17`, async () => (await exists(react)) && ((await readJson(path.relative(app, react))) as { version: string }).version.startsWith('17.'));
   await workbench.problems((r) => !r.some(isPeerConflict), 'no peer conflict after isolating');
+  // The Problems panel could also be empty for want of an analysis: the status bar says there was one.
+  await statusBar('Multiverse: no conflicts').waitFor({ timeout: 60_000 });
   await workbench.screenshot('3b-isolated-conflict-gone');
 });
 

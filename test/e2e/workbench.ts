@@ -89,8 +89,8 @@ export class Workbench {
       try {
         await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 3000 });
         await page.keyboard.type(query, { delay: 10 });
-        await row.waitFor({ timeout: 5000 });
-        await page.keyboard.press('Enter');
+        // A click, not Enter: while the list still filters, Enter opens whichever row has the focus.
+        await row.click({ timeout: 5000 });
         await page.locator(`.tab.active[aria-label*=${JSON.stringify(name)}]`).waitFor({ timeout: 5000 });
         await page.locator('.editor-group-container.active .view-lines').first().waitFor({ timeout: 5000 });
         return;
