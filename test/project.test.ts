@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Arborist from '@npmcli/arborist';
-import { InputError, installProject, loadProject } from 'multiverse';
+import { InputError, installProject, loadProject, NamespaceModuleNotFoundError } from 'multiverse';
 import { repoRoot } from './support/paths';
 import { cli, makeProject, makeWorkDir } from './support/project';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
@@ -97,6 +97,28 @@ test('loadProject routes app imports by package and scope, and namespace code st
   assert.equal(p.route('./x', inModern), null);
   assert.equal((p.namespace('modern').require('fixture-lib') as { version: string }).version, '2.0.0');
   assert.throws(() => p.namespace('nope'), (error: unknown) => error instanceof InputError && /No namespace "nope".*installed namespaces: modern, tools/.test(error.message));
+});
+
+test('loadProject refuses what a namespace cannot serve with the namespace\'s own error, for routed imports and code inside the tree', () => {
+  const p = loadProject(project);
+  const modernLib = p.resolve('fixture-lib', path.join(project, 'src', 'modern', 'use.js')).path;
+  assert.equal(p.ownerOf(modernLib), 'modern');
+  for (const [specifier, from] of [
+    ['fixture-dual', modernLib],
+    ['fixture-lib/missing.js', path.join(project, 'src', 'modern', 'use.js')],
+  ] as const) {
+    assert.throws(
+      () => p.resolve(specifier, from),
+      (error: unknown) =>
+        error instanceof NamespaceModuleNotFoundError &&
+        error.namespace === 'modern' &&
+        error.fromFile === from &&
+        error.message.startsWith(`Cannot find module '${specifier}' in namespace "modern", imported from ${from}.`) &&
+        error.fix.includes(`add "${specifier.split('/')[0] as string}" to its dependencies`),
+    );
+  }
+  // The namespace itself refuses with the same error class and words.
+  assert.throws(() => p.namespace('modern').require('fixture-dual'), (error: unknown) => error instanceof NamespaceModuleNotFoundError && /add "fixture-dual" to its dependencies/.test(error.message));
 });
 
 test('multiverse run routes a CommonJS app, passes arguments and keeps require.cache clean', async () => {

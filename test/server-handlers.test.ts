@@ -9,7 +9,7 @@ import { URI } from 'vscode-uri';
 import { MultiverseServer, RecordingHost } from './support/lsp';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
 import { installWith, tempDir, writeFiles } from './support/workspace';
-import { installProject } from 'multiverse';
+import { installProject, loadProject, NamespaceModuleNotFoundError } from 'multiverse';
 
 let registry: FixtureRegistry;
 before(async () => {
@@ -411,3 +411,70 @@ test('findings about a namespace land on its entries in multiverse.json, array i
   ]);
   server.shutdown();
 });
+
+/**
+ * A plugin's own source, opened where it is installed: `.multiverse/tools/node_modules/fixture-esm`.
+ * The namespace "tools" holds fixture-esm and its fixture-lib@2 and shares fixture-dual with the
+ * app; the app's tree also has fixture-peer, which "tools" does not.
+ */
+const PLUGIN_SOURCE = `import lib from 'fixture-lib';
+import dual from 'fixture-dual';
+import peer from 'fixture-peer';
+import gone from 'not-installed-anywhere';
+import type { Missing } from 'also-not-installed';
+import fs from 'node:fs';
+import own from 'fixture-esm';
+`;
+
+test('code inside a namespace tree: imports the namespace refuses are reported, and hover resolves inside the namespace', async () => {
+  const dir = await ghostApp();
+  await writeFiles(dir, { 'multiverse.json': { namespaces: { tools: { dependencies: { 'fixture-esm': '1.0.0' }, shared: ['fixture-dual'] } } } });
+  await installProject(dir);
+  const { server, host } = await started(dir);
+  const plugin = path.join(dir, '.multiverse', 'tools', 'node_modules', 'fixture-esm', 'index.ts');
+  const uri = open(server, plugin, PLUGIN_SOURCE, 'typescript');
+
+  const diagnostics = host.diagnostics.get(uri) ?? [];
+  assert.deepEqual(
+    diagnostics.map((d) => [d.code, d.severity, d.range.start.line, (d.data as { namespace: string; package: string }).namespace, (d.data as { package: string }).package]),
+    [
+      ['namespace-escape', 1, 2, 'tools', 'fixture-peer'],
+      ['namespace-escape', 2, 3, 'tools', 'not-installed-anywhere'],
+    ],
+  );
+  // The runtime's own refusal, and the fix, in the editor.
+  const runtimeRefusal = captureError(() => loadProject(dir).namespace('tools').require('fixture-peer'));
+  assert.ok(runtimeRefusal instanceof NamespaceModuleNotFoundError, String(runtimeRefusal));
+  const [escape, gone] = diagnostics;
+  assert.match(escape?.message ?? '', /^Cannot find module 'fixture-peer' in namespace "tools": this file is in the namespace's tree/);
+  assert.match(escape?.message ?? '', /Plain Node would load node_modules\/fixture-peer\/index\.js from outside the namespace's tree/);
+  assert.ok(escape?.message.endsWith(runtimeRefusal.fix), escape?.message);
+  assert.match(runtimeRefusal.fix, /add "fixture-peer" to its dependencies \(and run "multiverse install"\), or list it in "shared"/);
+  assert.match(gone?.message ?? '', /Nothing else in the project has it either/);
+
+  // Hover names the namespace and the copy inside its tree, as loadProject(dir).resolve does.
+  const libHover = markdown(await server.hover({ textDocument: { uri }, position: positionOf(PLUGIN_SOURCE, "'fixture-lib'") }));
+  assert.match(libHover, /^namespace `tools` · \*\*fixture-lib@2\.0\.0\*\*/);
+  assert.match(libHover, /\.multiverse\/tools\/node\\_modules\/fixture-lib\/lib\/main\.js/);
+  assert.equal(loadProject(dir).resolve('fixture-lib', plugin, { conditions: 'import' }).namespace, 'tools');
+  // A shared package comes from the app's tree.
+  assert.match(markdown(await server.hover({ textDocument: { uri }, position: positionOf(PLUGIN_SOURCE, "'fixture-dual'") })), /^main tree · \*\*fixture-dual@1\.0\.0\*\*/);
+  assert.match(markdown(await server.hover({ textDocument: { uri }, position: positionOf(PLUGIN_SOURCE, "'fixture-esm'") })), /^namespace `tools` · \*\*fixture-esm@1\.0\.0\*\*/);
+  const definition = await server.definition({ textDocument: { uri }, position: positionOf(PLUGIN_SOURCE, "'fixture-lib'") });
+  assert.equal(definition?.uri, URI.file(path.join(dir, '.multiverse', 'tools', 'node_modules', 'fixture-lib', 'lib', 'main.js')).toString());
+
+  // The same file read by the app's own code is not the namespace's business: the app's rules apply.
+  const appFile = path.join(dir, 'src', 'uses-peer.mjs');
+  const appUri = open(server, appFile, "import peer from 'fixture-peer';\n");
+  assert.deepEqual(host.diagnostics.get(appUri), []);
+  server.shutdown();
+});
+
+function captureError(run: () => unknown): Error {
+  try {
+    run();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected an error');
+}

@@ -7,7 +7,8 @@ import { InputError } from '../errors';
 import type { NamespaceMap, NamespaceMapEntry } from '../install/map';
 import { createNamespace, type Namespace } from '../namespace';
 import { barePackageName } from '../namespace/bare-name';
-import { type Resolution, ResolverCache, resolveModule } from '../resolver';
+import { NamespaceModuleNotFoundError } from '../namespace/errors';
+import { type Resolution, ResolveError, ResolverCache, resolveModule } from '../resolver';
 import { readMapSync } from './map';
 
 /** Where an import in the project goes: `namespace` is null for the app's own tree and built-ins. */
@@ -86,13 +87,12 @@ class ProjectImpl implements Project {
     const name = barePackageName(specifier);
     if (owner !== null) {
       if (name !== null && this.entry(owner).shared.includes(name)) return this.inApp(specifier, path.join(this.dir, 'package.json'), conditions);
-      const resolution = resolveModule(specifier, from, { conditions, boundary: this.rootOf(owner), cache: this.cache });
+      const resolution = this.inNamespace(owner, specifier, from, from, conditions);
       return { ...resolution, namespace: resolution.builtin ? null : owner };
     }
     const routed = this.route(specifier, from);
     if (routed === null) return this.inApp(specifier, from, conditions);
-    const root = this.rootOf(routed);
-    return { ...resolveModule(specifier, path.join(root, 'package.json'), { conditions, boundary: root, cache: this.cache }), namespace: routed };
+    return { ...this.inNamespace(routed, specifier, path.join(this.rootOf(routed), 'package.json'), from, conditions), namespace: routed };
   }
 
   route(specifier: string, fromFile: string): string | null {
@@ -111,6 +111,20 @@ class ProjectImpl implements Project {
   ownerOf(file: string): string | null {
     const found = this.roots.find(([, root]) => file === root || file.startsWith(root + path.sep));
     return found === undefined ? null : found[0];
+  }
+
+  /**
+   * Resolves inside namespace `name`'s tree from `anchor`; a failure is the namespace's own error
+   * (what the program gets at run time), reported against the file that imports, `from`.
+   */
+  private inNamespace(name: string, specifier: string, anchor: string, from: string, conditions: 'require' | 'import'): Resolution {
+    const root = this.rootOf(name);
+    try {
+      return resolveModule(specifier, anchor, { conditions, boundary: root, cache: this.cache });
+    } catch (error) {
+      if (error instanceof ResolveError && error.code === 'MODULE_NOT_FOUND') throw new NamespaceModuleNotFoundError(name, root, specifier, from, error);
+      throw error;
+    }
   }
 
   private inApp(specifier: string, from: string, conditions: 'require' | 'import'): ProjectResolution {
