@@ -7,7 +7,17 @@ import { packFixtures, type PackedFixture } from './fixtures';
 export interface FixtureRegistry {
   /** Registry URL with a trailing slash, for arborist's `registry` option or an .npmrc. */
   url: string;
+  /**
+   * From now on, answers no tarball request until `release()`: `requested` resolves with the first
+   * held tarball's name, so a test can act while an install is fetching, by order and not by time.
+   */
+  holdTarballs(): { requested: Promise<string>; release(): void };
   close(): Promise<void>;
+}
+
+interface Hold {
+  requested(name: string): void;
+  released: Promise<void>;
 }
 
 /**
@@ -20,12 +30,22 @@ export async function startFixtureRegistry(fixtures?: PackedFixture[]): Promise<
   for (const f of packed) byName.set(f.name, [...(byName.get(f.name) ?? []), f]);
 
   let base = '';
+  let hold: Hold | null = null;
   const server: Server = createServer((req, res) => {
     const url = decodeURIComponent(new URL(req.url ?? '/', base).pathname).slice(1);
     const tarball = packed.find((f) => url === `${f.name}/-/${path.basename(f.tarball)}`);
     if (tarball) {
-      res.writeHead(200, { 'content-type': 'application/octet-stream' });
-      createReadStream(tarball.tarball).pipe(res);
+      const serve = (): void => {
+        // The client may have hung up while the tarball was held.
+        if (res.destroyed) return;
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        createReadStream(tarball.tarball).pipe(res);
+      };
+      if (hold === null) serve();
+      else {
+        hold.requested(tarball.name);
+        void hold.released.then(serve);
+      }
       return;
     }
     const versions = byName.get(url);
@@ -41,6 +61,27 @@ export async function startFixtureRegistry(fixtures?: PackedFixture[]): Promise<
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   return {
     url: base,
+    holdTarballs: () => {
+      let requested!: (name: string) => void;
+      let release!: () => void;
+      const current: Hold = {
+        requested: (name) => requested(name),
+        released: new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+      };
+      const first = new Promise<string>((resolve) => {
+        requested = resolve;
+      });
+      hold = current;
+      return {
+        requested: first,
+        release: () => {
+          if (hold === current) hold = null;
+          release();
+        },
+      };
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
