@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse } from 'jsonc-parser';
-import type { CodeAction, Hover, MarkupContent, Position, TextDocumentEdit } from 'vscode-languageserver';
+import { LSPErrorCodes, type CodeAction, type Hover, type MarkupContent, type Position, type TextDocumentEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { MultiverseServer, RecordingHost } from './support/lsp';
@@ -346,6 +346,31 @@ test('a failing install is shown to the user, ends its progress and leaves the s
   await assert.rejects(server.executeCommand({ command: 'multiverse.installNamespaces', arguments: [{ folder: 'file:///nowhere' }] }), /naming an open workspace folder/);
   await server.settled();
   assert.equal((await server.tree({ folder })).total, 2);
+  server.shutdown();
+});
+
+// A generous ceiling, not a measurement: an install that ignores the cancellation waits for the
+// held tarballs forever, and the test must then fail instead of hanging the suite.
+test('cancelling an install from the editor stops it mid-fetch, answers RequestCancelled without an error popup, and installs nothing', { timeout: 60_000 }, async () => {
+  const dir = await ghostApp();
+  // A cache of its own: the tarballs must come from the registry, where they are held.
+  await writeFiles(dir, { '.npmrc': `registry=${registry.url}\ncache=${path.join(dir, '.npm-cache')}\nfetch-retries=0\n` });
+  const { server, host, folder } = await started(dir);
+  const held = registry.holdTarballs();
+  const install = server.executeCommand({ command: 'multiverse.installNamespaces', arguments: [{ folder, namespaces: { fresh: { 'fixture-esm': '1.0.0' } } }] });
+  await held.requested;
+  host.cancelProgress();
+  await assert.rejects(install, (error: unknown) => {
+    assert.equal((error as { code?: number }).code, LSPErrorCodes.RequestCancelled);
+    assert.match((error as Error).message, /^Installing namespace "fresh" was cancelled while fetching and extracting packages; nothing installed before was changed\.$/);
+    return true;
+  });
+  held.release();
+  assert.deepEqual(host.errors, []);
+  assert.equal(host.progressLog.at(-1), 'done');
+  assert.deepEqual(await readdir(path.join(dir, '.multiverse')), [], 'no tree and no staging folder');
+  await server.settled();
+  assert.equal((await server.tree({ folder })).total, 2, 'the server keeps answering');
   server.shutdown();
 });
 
