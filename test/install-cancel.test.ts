@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { installProject, installTree, type ProgressEvent } from 'multiverse';
@@ -48,7 +48,9 @@ test('cancelling while tarballs are fetched stops the install at once and keeps 
   const multiverse = path.join(project, '.multiverse');
   const before = await snapshot(multiverse);
 
-  // New dependencies whose tarballs are in no cache yet: the install has to fetch them.
+  // New dependencies, fetched from the registry even if a cache has them: `npm test` points every
+  // install at the user's npm cache (npm_config_cache), where other tests leave these tarballs.
+  await appendFile(path.join(project, '.npmrc'), 'prefer-online=true\n');
   await writeFile(path.join(project, 'multiverse.json'), JSON.stringify({ namespaces: { legacy: { dependencies: { 'fixture-lib': '2.0.0', 'fixture-esm': '1.0.0' } } } }));
   const held = registry.holdTarballs();
   const controller = new AbortController();

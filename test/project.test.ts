@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { rm, writeFile } from 'node:fs/promises';
+import { realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -119,6 +119,19 @@ test('loadProject refuses what a namespace cannot serve with the namespace\'s ow
   }
   // The namespace itself refuses with the same error class and words.
   assert.throws(() => p.namespace('modern').require('fixture-dual'), (error: unknown) => error instanceof NamespaceModuleNotFoundError && /add "fixture-dual" to its dependencies/.test(error.message));
+});
+
+test('a namespace file reached through a symlinked project folder (as an editor may open it) is still the namespace\'s', async () => {
+  const link = path.join(workDir, 'linked-project');
+  await symlink(project, link, 'dir');
+  const p = loadProject(link);
+  const modernLib = p.resolve('fixture-lib', path.join(link, 'src', 'modern', 'use.js'));
+  assert.deepEqual(pick(modernLib), { namespace: 'modern', packageName: 'fixture-lib', version: '2.0.0' });
+  const viaLink = path.join(link, '.multiverse', 'modern', 'node_modules', 'fixture-lib', 'lib', 'main.js');
+  assert.equal(await realpath(viaLink), await realpath(modernLib.path));
+  assert.equal(p.ownerOf(viaLink), 'modern');
+  assert.deepEqual(pick(p.resolve('./main.js', viaLink)), { namespace: 'modern', packageName: 'fixture-lib', version: '2.0.0' });
+  assert.throws(() => p.resolve('fixture-dual', viaLink), (error: unknown) => error instanceof NamespaceModuleNotFoundError && error.namespace === 'modern');
 });
 
 test('multiverse run routes a CommonJS app, passes arguments and keeps require.cache clean', async () => {

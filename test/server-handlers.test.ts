@@ -353,8 +353,9 @@ test('a failing install is shown to the user, ends its progress and leaves the s
 // held tarballs forever, and the test must then fail instead of hanging the suite.
 test('cancelling an install from the editor stops it mid-fetch, answers RequestCancelled without an error popup, and installs nothing', { timeout: 60_000 }, async () => {
   const dir = await ghostApp();
-  // A cache of its own: the tarballs must come from the registry, where they are held.
-  await writeFiles(dir, { '.npmrc': `registry=${registry.url}\ncache=${path.join(dir, '.npm-cache')}\nfetch-retries=0\n` });
+  // The tarballs must come from the registry, where they are held, even if a cache has them
+  // (`npm test` points every install at the user's npm cache through npm_config_cache).
+  await writeFiles(dir, { '.npmrc': `registry=${registry.url}\nprefer-online=true\nfetch-retries=0\n` });
   const { server, host, folder } = await started(dir);
   const held = registry.holdTarballs();
   const install = server.executeCommand({ command: 'multiverse.installNamespaces', arguments: [{ folder, namespaces: { fresh: { 'fixture-esm': '1.0.0' } } }] });
