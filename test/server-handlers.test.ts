@@ -3,7 +3,7 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse } from 'jsonc-parser';
-import { LSPErrorCodes, type CodeAction, type Hover, type MarkupContent, type Position, type TextDocumentEdit } from 'vscode-languageserver';
+import { LSPErrorCodes, type CodeAction, type Diagnostic, type Hover, type MarkupContent, type Position, type TextDocumentEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { MultiverseServer, RecordingHost } from './support/lsp';
@@ -456,7 +456,7 @@ test('code inside a namespace tree: imports the namespace refuses are reported, 
   const dir = await ghostApp();
   await writeFiles(dir, { 'multiverse.json': { namespaces: { tools: { dependencies: { 'fixture-esm': '1.0.0' }, shared: ['fixture-dual'] } } } });
   await installProject(dir);
-  const { server, host } = await started(dir);
+  const { server, host, folder } = await started(dir);
   const plugin = path.join(dir, '.multiverse', 'tools', 'node_modules', 'fixture-esm', 'index.ts');
   const uri = open(server, plugin, PLUGIN_SOURCE, 'typescript');
 
@@ -493,6 +493,22 @@ test('code inside a namespace tree: imports the namespace refuses are reported, 
   const appFile = path.join(dir, 'src', 'uses-peer.mjs');
   const appUri = open(server, appFile, "import peer from 'fixture-peer';\n");
   assert.deepEqual(host.diagnostics.get(appUri), []);
+
+  // Quick fixes: declare the package in the namespace (the app's major), or share the app's copy.
+  const onPeer = { start: positionOf(PLUGIN_SOURCE, "'fixture-peer'"), end: positionOf(PLUGIN_SOURCE, "'fixture-peer'") };
+  const actions = await server.codeAction({ textDocument: { uri }, range: onPeer, context: { diagnostics: [escape as Diagnostic] } });
+  assert.deepEqual(actions.map((a) => a.title), ["Add 'fixture-peer@^1.0.0' to namespace 'tools'", "Share the app's 'fixture-peer' with namespace 'tools'"]);
+  assert.deepEqual(actions[0]?.command?.arguments, [{ folder, namespaces: { tools: { 'fixture-esm': '1.0.0', 'fixture-peer': '^1.0.0' } } }]);
+  const onGone = await server.codeAction({ textDocument: { uri }, range: onPeer, context: { diagnostics: [gone as Diagnostic] } });
+  assert.deepEqual(onGone.map((a) => a.title), ["Add 'not-installed-anywhere@latest' to namespace 'tools'"], 'nothing to share when the app has no copy');
+
+  // Sharing, saved and installed (which rewrites the map): the namespace now serves the import.
+  await applyToDisk(actions[1] as CodeAction);
+  assert.deepEqual(parse(await readFile(path.join(dir, 'multiverse.json'), 'utf8')), { namespaces: { tools: { dependencies: { 'fixture-esm': '1.0.0' }, shared: ['fixture-dual', 'fixture-peer'] } } });
+  await server.executeCommand({ command: 'multiverse.installNamespaces', arguments: [{ folder }] });
+  await server.settled();
+  assert.deepEqual(host.diagnostics.get(uri)?.map((d) => (d.data as { package: string }).package), ['not-installed-anywhere']);
+  assert.match(markdown(await server.hover({ textDocument: { uri }, position: positionOf(PLUGIN_SOURCE, "'fixture-peer'") })), /^main tree · \*\*fixture-peer@1\.0\.0\*\*/);
   server.shutdown();
 });
 
