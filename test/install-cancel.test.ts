@@ -52,7 +52,7 @@ test('cancelling while tarballs are fetched stops the install at once and keeps 
   // install at the user's npm cache (npm_config_cache), where other tests leave these tarballs.
   await appendFile(path.join(project, '.npmrc'), 'prefer-online=true\n');
   await writeFile(path.join(project, 'multiverse.json'), JSON.stringify({ namespaces: { legacy: { dependencies: { 'fixture-lib': '2.0.0', 'fixture-esm': '1.0.0' } } } }));
-  const held = registry.holdTarballs();
+  const held = registry.hold('tarballs');
   const controller = new AbortController();
   const events: ProgressEvent[] = [];
   const install = installProject(project, { signal: controller.signal, onProgress: (_ns, event) => events.push(event) });
@@ -70,6 +70,19 @@ test('cancelling while tarballs are fetched stops the install at once and keeps 
   // Nothing was left half-done: the same install, not cancelled, goes through.
   await installProject(project);
   assert.equal(await nodeEval(path.join(multiverse, 'legacy'), 'console.log(require("fixture-lib").version)'), '2.0.0');
+});
+
+test('cancelling while dependencies are resolved stops the install before anything is fetched', { timeout: 60_000 }, async () => {
+  const project = await makeProject(workDir, registry.url, { 'multiverse.json': JSON.stringify({ namespaces: { fresh: { dependencies: { 'fixture-esm': '1.0.0' } } } }) });
+  const held = registry.hold('packuments');
+  const controller = new AbortController();
+  const install = installProject(project, { signal: controller.signal });
+  assert.equal(await held.requested, 'fixture-esm');
+  controller.abort();
+  // The packument is still held: the install can only end here if cancelling stopped resolving.
+  await assert.rejects(install, isCancellation('namespace "fresh"', /resolving/));
+  held.release();
+  assert.deepEqual(await readdir(path.join(project, '.multiverse')), [], 'no tree, no staging folder, no map.json');
 });
 
 test('an install whose signal is already aborted touches nothing and says so', async () => {

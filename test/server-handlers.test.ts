@@ -357,7 +357,7 @@ test('cancelling an install from the editor stops it mid-fetch, answers RequestC
   // (`npm test` points every install at the user's npm cache through npm_config_cache).
   await writeFiles(dir, { '.npmrc': `registry=${registry.url}\nprefer-online=true\nfetch-retries=0\n` });
   const { server, host, folder } = await started(dir);
-  const held = registry.holdTarballs();
+  const held = registry.hold('tarballs');
   const install = server.executeCommand({ command: 'multiverse.installNamespaces', arguments: [{ folder, namespaces: { fresh: { 'fixture-esm': '1.0.0' } } }] });
   await held.requested;
   host.cancelProgress();

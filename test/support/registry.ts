@@ -8,14 +8,16 @@ export interface FixtureRegistry {
   /** Registry URL with a trailing slash, for arborist's `registry` option or an .npmrc. */
   url: string;
   /**
-   * From now on, answers no tarball request until `release()`: `requested` resolves with the first
-   * held tarball's name, so a test can act while an install is fetching, by order and not by time.
+   * From now on, answers no request for `what` until `release()`: `requested` resolves with the
+   * package name of the first one held, so a test can act while an install is resolving
+   * (packuments) or fetching (tarballs), by order and not by time.
    */
-  holdTarballs(): { requested: Promise<string>; release(): void };
+  hold(what: 'packuments' | 'tarballs'): { requested: Promise<string>; release(): void };
   close(): Promise<void>;
 }
 
 interface Hold {
+  what: 'packuments' | 'tarballs';
   requested(name: string): void;
   released: Promise<void>;
 }
@@ -34,37 +36,36 @@ export async function startFixtureRegistry(fixtures?: PackedFixture[]): Promise<
   const server: Server = createServer((req, res) => {
     const url = decodeURIComponent(new URL(req.url ?? '/', base).pathname).slice(1);
     const tarball = packed.find((f) => url === `${f.name}/-/${path.basename(f.tarball)}`);
-    if (tarball) {
-      const serve = (): void => {
-        // The client may have hung up while the tarball was held.
-        if (res.destroyed) return;
+    const versions = byName.get(url);
+    const serve = (): void => {
+      // The client may have hung up while the answer was held.
+      if (res.destroyed) return;
+      if (tarball) {
         res.writeHead(200, { 'content-type': 'application/octet-stream' });
         createReadStream(tarball.tarball).pipe(res);
-      };
-      if (hold === null) serve();
-      else {
-        hold.requested(tarball.name);
-        void hold.released.then(serve);
+      } else if (versions) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(packument(url, versions, base)));
+      } else {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'Not found' }));
       }
-      return;
-    }
-    const versions = byName.get(url);
-    if (!versions) {
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'Not found' }));
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(packument(url, versions, base)));
+    };
+    const current = hold;
+    const held = current !== null && (current.what === 'tarballs' ? tarball !== undefined : versions !== undefined);
+    if (!held) return serve();
+    current.requested(tarball?.name ?? url);
+    void current.released.then(serve);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   return {
     url: base,
-    holdTarballs: () => {
+    hold: (what) => {
       let requested!: (name: string) => void;
       let release!: () => void;
       const current: Hold = {
+        what,
         requested: (name) => requested(name),
         released: new Promise<void>((resolve) => {
           release = resolve;
