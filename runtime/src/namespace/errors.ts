@@ -12,9 +12,9 @@ export class NamespaceModuleNotFoundError extends MultiverseError {
   constructor(namespace: string, root: string, specifier: string, fromFile: string, cause: Error) {
     const name = barePackageName(specifier);
     const fix =
-      name !== null
-      ? `Namespace "${namespace}" resolves packages only from ${root}/node_modules: add "${name}" to its dependencies (and run "multiverse install"), or list it in "shared" to use the app's copy.`
-      : '';
+      name === null
+        ? ''
+        : `Namespace "${namespace}" resolves packages only from ${root}/node_modules: add "${name}" to its dependencies (and run "multiverse install"), or list it in "shared" to use the app's copy.`;
     super('MODULE_NOT_FOUND', `Cannot find module '${specifier}' in namespace "${namespace}", imported from ${fromFile}. ${cause.message}${fix === '' ? '' : ` ${fix}`}`, {
       cause,
     });
