@@ -134,6 +134,29 @@ test('a namespace file reached through a symlinked project folder (as an editor 
   assert.throws(() => p.resolve('fixture-dual', viaLink), (error: unknown) => error instanceof NamespaceModuleNotFoundError && error.namespace === 'modern');
 });
 
+test('ES modules inside a namespace are refused what its tree lacks, as CommonJS is, though the app\'s node_modules is right above', async () => {
+  const dir = await makeProject(workDir, registry.url, {
+    'package.json': JSON.stringify({ name: 'app', private: true, dependencies: { 'fixture-peer': '^1.0.0', 'fixture-lib': '^1.0.0' } }),
+    'plugins/esm/package.json': JSON.stringify({ name: 'plugin-esm', version: '1.0.0', type: 'module', exports: './index.js' }),
+    'plugins/esm/index.js': "import peer from 'fixture-peer';\nexport default peer;\n",
+    'plugins/cjs/package.json': JSON.stringify({ name: 'plugin-cjs', version: '1.0.0' }),
+    'plugins/cjs/index.js': "module.exports = require('fixture-peer');\n",
+    'multiverse.json': JSON.stringify({ namespaces: { plugins: { dependencies: { 'plugin-esm': 'file:./plugins/esm', 'plugin-cjs': 'file:./plugins/cjs' } } } }),
+  });
+  await new Arborist({ path: dir, registry: registry.url, cache: path.join(workDir, 'npm-cache'), audit: false, fund: false }).reify();
+  await installProject(dir);
+  const p = loadProject(dir);
+  const esmFile = p.resolve('plugin-esm', path.join(dir, 'app.mjs'), { conditions: 'import' }).path;
+  assert.throws(() => p.resolve('fixture-peer', esmFile, { conditions: 'import' }), NamespaceModuleNotFoundError);
+  const ns = p.namespace('plugins');
+  assert.throws(() => ns.require('plugin-cjs'), (error: unknown) => error instanceof NamespaceModuleNotFoundError && /add "fixture-peer" to its dependencies/.test(error.message));
+  await assert.rejects(ns.import('plugin-esm'), (error: unknown) => {
+    assert.equal((error as NodeJS.ErrnoException).code, 'ERR_MODULE_NOT_FOUND');
+    assert.match((error as Error).message, /^In namespace "plugins" .*Cannot find package 'fixture-peer'.*add the package to its dependencies \(and run "multiverse install"\), or list it in "shared"/s);
+    return true;
+  });
+});
+
 test('multiverse run routes a CommonJS app, passes arguments and keeps require.cache clean', async () => {
   const result = await cli(project, 'run', 'src/app.js', 'one', '--help');
   assert.equal(result.code, 0, result.stderr);
