@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { rm, writeFile } from 'node:fs/promises';
+import { realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Arborist from '@npmcli/arborist';
-import { InputError, installProject, loadProject } from 'multiverse';
+import { InputError, installProject, loadProject, NamespaceModuleNotFoundError } from 'multiverse';
 import { repoRoot } from './support/paths';
 import { cli, makeProject, makeWorkDir } from './support/project';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
@@ -97,6 +97,64 @@ test('loadProject routes app imports by package and scope, and namespace code st
   assert.equal(p.route('./x', inModern), null);
   assert.equal((p.namespace('modern').require('fixture-lib') as { version: string }).version, '2.0.0');
   assert.throws(() => p.namespace('nope'), (error: unknown) => error instanceof InputError && /No namespace "nope".*installed namespaces: modern, tools/.test(error.message));
+});
+
+test('loadProject refuses what a namespace cannot serve with the namespace\'s own error, for routed imports and code inside the tree', () => {
+  const p = loadProject(project);
+  const modernLib = p.resolve('fixture-lib', path.join(project, 'src', 'modern', 'use.js')).path;
+  assert.equal(p.ownerOf(modernLib), 'modern');
+  for (const [specifier, from] of [
+    ['fixture-dual', modernLib],
+    ['fixture-lib/missing.js', path.join(project, 'src', 'modern', 'use.js')],
+  ] as const) {
+    assert.throws(
+      () => p.resolve(specifier, from),
+      (error: unknown) =>
+        error instanceof NamespaceModuleNotFoundError &&
+        error.namespace === 'modern' &&
+        error.fromFile === from &&
+        error.message.startsWith(`Cannot find module '${specifier}' in namespace "modern", imported from ${from}.`) &&
+        error.fix.includes(`add "${specifier.split('/')[0] as string}" to its dependencies`),
+    );
+  }
+  // The namespace itself refuses with the same error class and words.
+  assert.throws(() => p.namespace('modern').require('fixture-dual'), (error: unknown) => error instanceof NamespaceModuleNotFoundError && /add "fixture-dual" to its dependencies/.test(error.message));
+});
+
+test('a namespace file reached through a symlinked project folder (as an editor may open it) is still the namespace\'s', async () => {
+  const link = path.join(workDir, 'linked-project');
+  await symlink(project, link, 'dir');
+  const p = loadProject(link);
+  const modernLib = p.resolve('fixture-lib', path.join(link, 'src', 'modern', 'use.js'));
+  assert.deepEqual(pick(modernLib), { namespace: 'modern', packageName: 'fixture-lib', version: '2.0.0' });
+  const viaLink = path.join(link, '.multiverse', 'modern', 'node_modules', 'fixture-lib', 'lib', 'main.js');
+  assert.equal(await realpath(viaLink), await realpath(modernLib.path));
+  assert.equal(p.ownerOf(viaLink), 'modern');
+  assert.deepEqual(pick(p.resolve('./main.js', viaLink)), { namespace: 'modern', packageName: 'fixture-lib', version: '2.0.0' });
+  assert.throws(() => p.resolve('fixture-dual', viaLink), (error: unknown) => error instanceof NamespaceModuleNotFoundError && error.namespace === 'modern');
+});
+
+test('ES modules inside a namespace are refused what its tree lacks, as CommonJS is, though the app\'s node_modules is right above', async () => {
+  const dir = await makeProject(workDir, registry.url, {
+    'package.json': JSON.stringify({ name: 'app', private: true, dependencies: { 'fixture-peer': '^1.0.0', 'fixture-lib': '^1.0.0' } }),
+    'plugins/esm/package.json': JSON.stringify({ name: 'plugin-esm', version: '1.0.0', type: 'module', exports: './index.js' }),
+    'plugins/esm/index.js': "import peer from 'fixture-peer';\nexport default peer;\n",
+    'plugins/cjs/package.json': JSON.stringify({ name: 'plugin-cjs', version: '1.0.0' }),
+    'plugins/cjs/index.js': "module.exports = require('fixture-peer');\n",
+    'multiverse.json': JSON.stringify({ namespaces: { plugins: { dependencies: { 'plugin-esm': 'file:./plugins/esm', 'plugin-cjs': 'file:./plugins/cjs' } } } }),
+  });
+  await new Arborist({ path: dir, registry: registry.url, cache: path.join(workDir, 'npm-cache'), audit: false, fund: false }).reify();
+  await installProject(dir);
+  const p = loadProject(dir);
+  const esmFile = p.resolve('plugin-esm', path.join(dir, 'app.mjs'), { conditions: 'import' }).path;
+  assert.throws(() => p.resolve('fixture-peer', esmFile, { conditions: 'import' }), NamespaceModuleNotFoundError);
+  const ns = p.namespace('plugins');
+  assert.throws(() => ns.require('plugin-cjs'), (error: unknown) => error instanceof NamespaceModuleNotFoundError && /add "fixture-peer" to its dependencies/.test(error.message));
+  await assert.rejects(ns.import('plugin-esm'), (error: unknown) => {
+    assert.equal((error as NodeJS.ErrnoException).code, 'ERR_MODULE_NOT_FOUND');
+    assert.match((error as Error).message, /^In namespace "plugins" .*Cannot find package 'fixture-peer'.*add the package to its dependencies \(and run "multiverse install"\), or list it in "shared"/s);
+    return true;
+  });
 });
 
 test('multiverse run routes a CommonJS app, passes arguments and keeps require.cache clean', async () => {

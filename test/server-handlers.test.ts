@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse } from 'jsonc-parser';
-import type { CodeAction, Hover, MarkupContent, Position, TextDocumentEdit } from 'vscode-languageserver';
+import { LSPErrorCodes, type CodeAction, type Diagnostic, type Hover, type MarkupContent, type Position, type TextDocumentEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { MultiverseServer, RecordingHost } from './support/lsp';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
 import { installWith, tempDir, writeFiles } from './support/workspace';
-import { installProject } from 'multiverse';
+import { installProject, loadProject, NamespaceModuleNotFoundError } from 'multiverse';
 
 let registry: FixtureRegistry;
 before(async () => {
@@ -349,6 +349,32 @@ test('a failing install is shown to the user, ends its progress and leaves the s
   server.shutdown();
 });
 
+// A generous ceiling, not a measurement: an install that ignores the cancellation waits for the
+// held tarballs forever, and the test must then fail instead of hanging the suite.
+test('cancelling an install from the editor stops it mid-fetch, answers RequestCancelled without an error popup, and installs nothing', { timeout: 60_000 }, async () => {
+  const dir = await ghostApp();
+  // The tarballs must come from the registry, where they are held, even if a cache has them
+  // (`npm test` points every install at the user's npm cache through npm_config_cache).
+  await writeFiles(dir, { '.npmrc': `registry=${registry.url}\nprefer-online=true\nfetch-retries=0\n` });
+  const { server, host, folder } = await started(dir);
+  const held = registry.hold('tarballs');
+  const install = server.executeCommand({ command: 'multiverse.installNamespaces', arguments: [{ folder, namespaces: { fresh: { 'fixture-esm': '1.0.0' } } }] });
+  await held.requested;
+  host.cancelProgress();
+  await assert.rejects(install, (error: unknown) => {
+    assert.equal((error as { code?: number }).code, LSPErrorCodes.RequestCancelled);
+    assert.match((error as Error).message, /^Installing namespace "fresh" was cancelled while fetching and extracting packages; nothing installed before was changed\.$/);
+    return true;
+  });
+  held.release();
+  assert.deepEqual(host.errors, []);
+  assert.equal(host.progressLog.at(-1), 'done');
+  assert.deepEqual(await readdir(path.join(dir, '.multiverse')), [], 'no tree and no staging folder');
+  await server.settled();
+  assert.equal((await server.tree({ folder })).total, 2, 'the server keeps answering');
+  server.shutdown();
+});
+
 test('an import routed into a namespace that cannot serve it, though plain Node would, is reported', async () => {
   const dir = await ghostApp();
   await writeFiles(dir, { 'multiverse.json': { namespaces: { modern: { dependencies: { 'fixture-lib': '^2.0.0' } } } } });
@@ -411,3 +437,86 @@ test('findings about a namespace land on its entries in multiverse.json, array i
   ]);
   server.shutdown();
 });
+
+/**
+ * A plugin's own source, opened where it is installed: `.multiverse/tools/node_modules/fixture-esm`.
+ * The namespace "tools" holds fixture-esm and its fixture-lib@2 and shares fixture-dual with the
+ * app; the app's tree also has fixture-peer, which "tools" does not.
+ */
+const PLUGIN_SOURCE = `import lib from 'fixture-lib';
+import dual from 'fixture-dual';
+import peer from 'fixture-peer';
+import gone from 'not-installed-anywhere';
+import type { Missing } from 'also-not-installed';
+import fs from 'node:fs';
+import own from 'fixture-esm';
+`;
+
+test('code inside a namespace tree: imports the namespace refuses are reported, and hover resolves inside the namespace', async () => {
+  const dir = await ghostApp();
+  await writeFiles(dir, { 'multiverse.json': { namespaces: { tools: { dependencies: { 'fixture-esm': '1.0.0' }, shared: ['fixture-dual'] } } } });
+  await installProject(dir);
+  const { server, host, folder } = await started(dir);
+  const plugin = path.join(dir, '.multiverse', 'tools', 'node_modules', 'fixture-esm', 'index.ts');
+  const uri = open(server, plugin, PLUGIN_SOURCE, 'typescript');
+
+  const diagnostics = host.diagnostics.get(uri) ?? [];
+  assert.deepEqual(
+    diagnostics.map((d) => [d.code, d.severity, d.range.start.line, (d.data as { namespace: string; package: string }).namespace, (d.data as { package: string }).package]),
+    [
+      ['namespace-escape', 1, 2, 'tools', 'fixture-peer'],
+      ['namespace-escape', 2, 3, 'tools', 'not-installed-anywhere'],
+    ],
+  );
+  // The runtime's own refusal, and the fix, in the editor.
+  const runtimeRefusal = captureError(() => loadProject(dir).namespace('tools').require('fixture-peer'));
+  assert.ok(runtimeRefusal instanceof NamespaceModuleNotFoundError, String(runtimeRefusal));
+  const [escape, gone] = diagnostics;
+  assert.match(escape?.message ?? '', /^Cannot find module 'fixture-peer' in namespace "tools": this file is in the namespace's tree/);
+  assert.match(escape?.message ?? '', /Plain Node would load node_modules\/fixture-peer\/index\.js from outside the namespace's tree/);
+  assert.ok(escape?.message.endsWith(runtimeRefusal.fix), escape?.message);
+  assert.match(runtimeRefusal.fix, /add "fixture-peer" to its dependencies \(and run "multiverse install"\), or list it in "shared"/);
+  assert.match(gone?.message ?? '', /Nothing else in the project has it either/);
+
+  // Hover names the namespace and the copy inside its tree, as loadProject(dir).resolve does.
+  const libHover = markdown(await server.hover({ textDocument: { uri }, position: positionOf(PLUGIN_SOURCE, "'fixture-lib'") }));
+  assert.match(libHover, /^namespace `tools` · \*\*fixture-lib@2\.0\.0\*\*/);
+  assert.match(libHover, /\.multiverse\/tools\/node\\_modules\/fixture-lib\/lib\/main\.js/);
+  assert.equal(loadProject(dir).resolve('fixture-lib', plugin, { conditions: 'import' }).namespace, 'tools');
+  // A shared package comes from the app's tree.
+  assert.match(markdown(await server.hover({ textDocument: { uri }, position: positionOf(PLUGIN_SOURCE, "'fixture-dual'") })), /^main tree · \*\*fixture-dual@1\.0\.0\*\*/);
+  assert.match(markdown(await server.hover({ textDocument: { uri }, position: positionOf(PLUGIN_SOURCE, "'fixture-esm'") })), /^namespace `tools` · \*\*fixture-esm@1\.0\.0\*\*/);
+  const definition = await server.definition({ textDocument: { uri }, position: positionOf(PLUGIN_SOURCE, "'fixture-lib'") });
+  assert.equal(definition?.uri, URI.file(path.join(dir, '.multiverse', 'tools', 'node_modules', 'fixture-lib', 'lib', 'main.js')).toString());
+
+  // The same file read by the app's own code is not the namespace's business: the app's rules apply.
+  const appFile = path.join(dir, 'src', 'uses-peer.mjs');
+  const appUri = open(server, appFile, "import peer from 'fixture-peer';\n");
+  assert.deepEqual(host.diagnostics.get(appUri), []);
+
+  // Quick fixes: declare the package in the namespace (the app's major), or share the app's copy.
+  const onPeer = { start: positionOf(PLUGIN_SOURCE, "'fixture-peer'"), end: positionOf(PLUGIN_SOURCE, "'fixture-peer'") };
+  const actions = await server.codeAction({ textDocument: { uri }, range: onPeer, context: { diagnostics: [escape as Diagnostic] } });
+  assert.deepEqual(actions.map((a) => a.title), ["Add 'fixture-peer@^1.0.0' to namespace 'tools'", "Share the app's 'fixture-peer' with namespace 'tools'"]);
+  assert.deepEqual(actions[0]?.command?.arguments, [{ folder, namespaces: { tools: { 'fixture-esm': '1.0.0', 'fixture-peer': '^1.0.0' } } }]);
+  const onGone = await server.codeAction({ textDocument: { uri }, range: onPeer, context: { diagnostics: [gone as Diagnostic] } });
+  assert.deepEqual(onGone.map((a) => a.title), ["Add 'not-installed-anywhere@latest' to namespace 'tools'"], 'nothing to share when the app has no copy');
+
+  // Sharing, saved and installed (which rewrites the map): the namespace now serves the import.
+  await applyToDisk(actions[1] as CodeAction);
+  assert.deepEqual(parse(await readFile(path.join(dir, 'multiverse.json'), 'utf8')), { namespaces: { tools: { dependencies: { 'fixture-esm': '1.0.0' }, shared: ['fixture-dual', 'fixture-peer'] } } });
+  await server.executeCommand({ command: 'multiverse.installNamespaces', arguments: [{ folder }] });
+  await server.settled();
+  assert.deepEqual(host.diagnostics.get(uri)?.map((d) => (d.data as { package: string }).package), ['not-installed-anywhere']);
+  assert.match(markdown(await server.hover({ textDocument: { uri }, position: positionOf(PLUGIN_SOURCE, "'fixture-peer'") })), /^main tree · \*\*fixture-peer@1\.0\.0\*\*/);
+  server.shutdown();
+});
+
+function captureError(run: () => unknown): Error {
+  try {
+    run();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected an error');
+}

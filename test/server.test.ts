@@ -6,7 +6,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 import type { Hover, InitializeResult, Location, MarkupContent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { loadTree } from 'multiverse';
+import { installProject, loadTree } from 'multiverse';
 import { canonical } from './support/graph';
 import { protocol } from './support/lsp';
 import { StdioClient } from './support/lsp-client';
@@ -84,6 +84,32 @@ test('over stdio: conflict diagnostics, hover, definition and the multiverse/* r
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(dir, 'multiverse.json')).toString(), type: 1 }] });
     const installed = await client.connection.sendRequest(protocol.NamespacesRequest, { folder });
     assert.deepEqual(installed.folders[0]?.namespaces.map((n) => `${n.name}:${n.state}`), ['legacy:installed']);
+    assert.equal(await client.close(), 0);
+  } finally {
+    client.kill();
+  }
+});
+
+test('over stdio: a file inside a namespace tree gets the namespace\'s refusal as a diagnostic, and hovers name the namespace', async () => {
+  const dir = await tempDir('stdio-ns');
+  await writeFiles(dir, {
+    'package.json': { name: 'app', version: '1.0.0', dependencies: { 'fixture-peer': '^1.0.0' } },
+    '.npmrc': `registry=${registry.url}\n`,
+    'multiverse.json': { namespaces: { tools: { dependencies: { 'fixture-esm': '1.0.0' } } } },
+  });
+  await installWith(dir, registry.url);
+  await installProject(dir);
+  const client = new StdioClient();
+  try {
+    await client.initialize(URI.file(dir).toString());
+    const source = "import lib from 'fixture-lib';\nimport peer from 'fixture-peer';\n";
+    const uri = URI.file(path.join(dir, '.multiverse', 'tools', 'node_modules', 'fixture-esm', 'index.js')).toString();
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text: source } });
+    const diagnostics = await client.diagnosticsFor(uri, (d) => d.length > 0);
+    assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['namespace-escape', 1]]);
+    assert.match(diagnostics[0]?.message ?? '', /^Cannot find module 'fixture-peer' in namespace "tools".*add "fixture-peer" to its dependencies \(and run "multiverse install"\), or list it in "shared"/);
+    const hover = await client.connection.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: at(source, "'fixture-lib'") });
+    assert.match((hover?.contents as MarkupContent | undefined)?.value ?? '', /^namespace `tools` · \*\*fixture-lib@2\.0\.0\*\*/);
     assert.equal(await client.close(), 0);
   } finally {
     client.kill();

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { CONFIG_FILE, defaultNamespace } from 'multiverse';
+import { CONFIG_FILE, defaultNamespace, edgeAt } from 'multiverse';
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
@@ -7,7 +7,7 @@ import { declaringEntry, SOURCE, type DiagnosticData } from './diagnostics';
 import type { DocumentStore } from './documents';
 import { findImports, importAt, isSourceFile, packageNameOf } from './imports';
 import type { JsonLocator } from './json-locations';
-import { isolateEdit, moveBackEdit, type ManifestText } from './manifest-edits';
+import { isolateEdit, moveBackEdit, namespaceDependencyEdit, sharedEdit, type ManifestText } from './manifest-edits';
 import type { AnalysisIndex, Project } from './project';
 import { Commands, type InstallArguments } from './protocol';
 
@@ -90,8 +90,66 @@ async function configActions(c: ActionContext): Promise<CodeAction[]> {
   return actions;
 }
 
-/** On an import of a package the root package.json declares: isolate that package. */
+/** In source files: fixes for imports a namespace refuses, and Isolate on an import of a declared package. */
 async function sourceActions(c: ActionContext): Promise<CodeAction[]> {
+  const owner = c.index.routing?.ownerOf(c.file) ?? null;
+  return owner === null ? isolateImportActions(c) : namespaceImportFixes(c, owner);
+}
+
+/**
+ * In a file of namespace `namespace`'s tree, for each import the namespace refuses: declare the
+ * package in the namespace (then install its tree, as Isolate does, before multiverse.json is
+ * saved), or, when the app has it, share the app's copy (saving multiverse.json then makes the
+ * namespace stale, which offers "Install namespaces" to rewrite the map).
+ */
+async function namespaceImportFixes(c: ActionContext, namespace: string): Promise<CodeAction[]> {
+  const refused = c.diagnostics.filter((d) => dataOf(d)?.kind === 'namespace-escape' && dataOf(d)?.namespace === namespace);
+  if (refused.length === 0) return [];
+  const config = await manifest(c.documents, c.configFile);
+  const current = c.index.analysis.namespaceSummaries.find((n) => n.name === namespace)?.dependencies ?? {};
+  const actions: CodeAction[] = [];
+  for (const diagnostic of refused) {
+    const name = dataOf(diagnostic)?.package ?? '';
+    const spec = wantedSpec(c.index, c.file, name);
+    const install: InstallArguments = { folder: c.project.uri, namespaces: { [namespace]: { ...current, [name]: spec } } };
+    actions.push({
+      title: `Add '${name}@${spec}' to namespace '${namespace}'`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      isPreferred: true,
+      edit: namespaceDependencyEdit(config, namespace, name, spec),
+      command: { title: `Install namespace '${namespace}'`, command: Commands.installNamespaces, arguments: [install] },
+    });
+    if (c.index.copiesOf(name).some((copy) => copy.graph.namespace === null)) {
+      actions.push({
+        title: `Share the app's '${name}' with namespace '${namespace}'`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        edit: sharedEdit(config, namespace, name),
+      });
+    }
+  }
+  return actions;
+}
+
+/**
+ * The spec to declare `name` with in a namespace: the range the importing package itself gives it
+ * (often a peer or optional dependency), else the app's installed major, else the latest release.
+ */
+function wantedSpec(index: AnalysisIndex, file: string, name: string): string {
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const located = index.nodeAtPath(dir);
+    if (!located) continue;
+    const edge = located.node.edgesOut.map((id) => edgeAt(located.graph, id)).find((e) => e.name === name);
+    if (edge) return edge.spec;
+    break;
+  }
+  const app = index.copiesOf(name).find((copy) => copy.graph.namespace === null);
+  return app ? `^${app.node.version}` : 'latest';
+}
+
+/** On an import of a package the root package.json declares: isolate that package. */
+async function isolateImportActions(c: ActionContext): Promise<CodeAction[]> {
   const site = importAt(findImports(c.file, c.document.getText()), c.offset);
   const name = site ? packageNameOf(site.specifier) : null;
   const entry = name ? declaringEntry(c.index, c.file, name) : undefined;

@@ -4,7 +4,7 @@ import semver from 'semver';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { edgeAt, manifestField, nodeAt, resolveModule, type Conflict } from 'multiverse';
+import { edgeAt, manifestField, NamespaceModuleNotFoundError, nodeAt, resolveModule, type Conflict, type Project as Routing } from 'multiverse';
 import { findImports, isSourceFile, packageNameOf, type ImportSite } from './imports';
 import { declaredRoute, resolveImport } from './import-resolution';
 import type { JsonLocator } from './json-locations';
@@ -31,7 +31,10 @@ export function diagnosticsFor(document: TextDocument, project: Project, locator
   const index = project.index;
   if (!index) return diagnostics;
   if (path.basename(file) === 'package.json' || file === index.analysis.configFile) diagnostics.push(...manifestDiagnostics(document, file, index, locator));
-  else if (isSourceFile(file)) diagnostics.push(...sourceDiagnostics(document, file, index));
+  else if (isSourceFile(file)) {
+    const namespace = index.routing?.ownerOf(file) ?? null;
+    diagnostics.push(...(namespace === null ? sourceDiagnostics(document, file, index) : namespaceSourceDiagnostics(document, file, index, namespace)));
+  }
   return diagnostics;
 }
 
@@ -163,12 +166,8 @@ function escapeDiagnostic(index: AnalysisIndex, file: string, site: ImportSite, 
   } catch (error) {
     failure = error;
   }
-  let plain: string;
-  try {
-    plain = resolveModule(site.specifier, file, { conditions: site.conditions, cache: index.resolverCache }).path;
-  } catch {
-    return undefined;
-  }
+  const plain = plainNodePath(index, file, site);
+  if (plain === undefined) return undefined;
   const name = packageNameOf(site.specifier) ?? site.specifier;
   return {
     range,
@@ -178,6 +177,59 @@ function escapeDiagnostic(index: AnalysisIndex, file: string, site: ImportSite, 
     message: `"${site.specifier}" goes to namespace "${namespace}", whose tree cannot resolve it (${failure instanceof Error ? failure.message : String(failure)}). Plain Node would load ${path.relative(index.analysis.projectDir, plain)} from the main tree, but namespaces never fall back to it: add what is missing to the namespace's dependencies, or list "${name}" in its "shared".`,
     data: { kind: 'namespace-escape', package: name, namespace } satisfies DiagnosticData,
   };
+}
+
+/**
+ * In a file of a namespace's tree (a plugin's source opened from `.multiverse/<ns>/node_modules`):
+ * imports of packages the namespace cannot serve. At run time the namespace refuses them, because
+ * its code resolves only in its own tree, built-ins and its `shared` packages; plain Node would
+ * walk up out of `.multiverse/` into the app's node_modules, so it is an error when that is what
+ * would hide the problem, and a warning when nothing has the package (an optional dependency the
+ * code may handle).
+ */
+function namespaceSourceDiagnostics(document: TextDocument, file: string, index: AnalysisIndex, namespace: string): Diagnostic[] {
+  const routing = index.routing;
+  if (!routing) return [];
+  const diagnostics: Diagnostic[] = [];
+  for (const site of findImports(file, document.getText())) {
+    const name = packageNameOf(site.specifier);
+    if (name === null || site.typeOnly) continue;
+    const refusal = refusedImport(routing, file, site);
+    if (!refusal) continue;
+    const plain = plainNodePath(index, file, site);
+    const outside =
+      plain === undefined
+        ? 'Nothing else in the project has it either: unless the code handles its absence, it fails.'
+        : `Plain Node would load ${path.relative(index.analysis.projectDir, plain)} from outside the namespace's tree, but a namespace never falls back to it.`;
+    diagnostics.push({
+      range: { start: document.positionAt(site.start), end: document.positionAt(site.end) },
+      severity: plain === undefined ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error,
+      source: SOURCE,
+      code: 'namespace-escape',
+      message: `Cannot find module '${site.specifier}' in namespace "${namespace}": this file is in the namespace's tree, and code there resolves only inside it, built-ins and its "shared" packages. ${outside} ${refusal.fix}`.trimEnd(),
+      data: { kind: 'namespace-escape', package: name, namespace } satisfies DiagnosticData,
+    });
+  }
+  return diagnostics;
+}
+
+/** The runtime's refusal of an import, when the namespace cannot serve it. */
+function refusedImport(routing: Routing, file: string, site: ImportSite): NamespaceModuleNotFoundError | undefined {
+  try {
+    routing.resolve(site.specifier, file, { conditions: site.conditions });
+    return undefined;
+  } catch (error) {
+    return error instanceof NamespaceModuleNotFoundError ? error : undefined;
+  }
+}
+
+/** What Node alone would load for the import (no namespaces), if anything. */
+function plainNodePath(index: AnalysisIndex, file: string, site: ImportSite): string | undefined {
+  try {
+    return resolveModule(site.specifier, file, { conditions: site.conditions, cache: index.resolverCache }).path;
+  } catch {
+    return undefined;
+  }
 }
 
 function lookup(index: AnalysisIndex, file: string, site: ImportSite): string | undefined {

@@ -42,6 +42,7 @@ export async function runInstall(projectDir: string, args: InstallArguments, pro
       dir: namespaceDir(projectDir, name),
       dependencies: requested[name] ?? {},
       projectDir,
+      label: `namespace "${name}"`,
       onProgress: (event) => onProgress(name, event),
       signal: progress.signal,
     });

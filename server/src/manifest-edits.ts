@@ -43,6 +43,18 @@ export function moveBackEdit(packageJson: ManifestText, config: ManifestText, na
   ]);
 }
 
+/** Declares `name` with `spec` among the dependencies of `namespace` in multiverse.json. */
+export function namespaceDependencyEdit(config: ManifestText, namespace: string, name: string, spec: string): WorkspaceEdit {
+  return workspaceEdit([[config, [{ jsonPath: ['namespaces', namespace, 'dependencies', name], value: spec }]]]);
+}
+
+/** Adds `name` to the `shared` list of `namespace` in multiverse.json (created when missing). */
+export function sharedEdit(config: ManifestText, namespace: string, name: string): WorkspaceEdit {
+  const ns = config.document ? (parse(config.document.getText()) as { namespaces?: Record<string, { shared?: unknown }> } | undefined)?.namespaces?.[namespace] : undefined;
+  const shared = Array.isArray(ns?.shared) ? (ns.shared as unknown[]) : [];
+  return workspaceEdit([[config, [{ jsonPath: ['namespaces', namespace, 'shared'], value: [...shared, name] }]]]);
+}
+
 function workspaceEdit(files: [ManifestText, Change[]][]): WorkspaceEdit {
   const documentChanges: NonNullable<WorkspaceEdit['documentChanges']> = [];
   for (const [manifest, changes] of files) {

@@ -3,6 +3,7 @@ import {
   CodeActionKind,
   ResponseError,
   ErrorCodes,
+  LSPErrorCodes,
   TextDocumentSyncKind,
   type CodeAction,
   type CodeActionParams,
@@ -262,6 +263,11 @@ export class MultiverseServer {
       this.host.log(summary);
       return summary;
     } catch (error) {
+      // The user pressed Cancel on the progress: that is an answer, not an error to pop up.
+      if (progress.signal.aborted) {
+        this.host.log(errorMessage(error));
+        throw new ResponseError(LSPErrorCodes.RequestCancelled, errorMessage(error));
+      }
       const message = `Installing namespaces in ${project.dir} failed: ${errorMessage(error)}`;
       this.host.showError(message);
       throw new ResponseError(ErrorCodes.InternalError, message);

@@ -49,12 +49,18 @@ export class RecordingHost implements HostModule.ServerHost {
     return Promise.resolve();
   }
 
+  /** Presses Cancel on every progress started so far, as the user would in the editor. */
+  readonly cancelProgress = (): void => this.progressControllers.forEach((c) => c.abort(new Error('cancelled by the user')));
+  private readonly progressControllers: AbortController[] = [];
+
   progress(title: string): Promise<HostModule.ProgressHandle> {
     this.progressLog.push(`begin ${title}`);
+    const controller = new AbortController();
+    this.progressControllers.push(controller);
     return Promise.resolve({
       report: (message: string) => void this.progressLog.push(message),
       done: () => void this.progressLog.push('done'),
-      signal: new AbortController().signal,
+      signal: controller.signal,
     });
   }
 }

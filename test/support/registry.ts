@@ -7,7 +7,19 @@ import { packFixtures, type PackedFixture } from './fixtures';
 export interface FixtureRegistry {
   /** Registry URL with a trailing slash, for arborist's `registry` option or an .npmrc. */
   url: string;
+  /**
+   * From now on, answers no request for `what` until `release()`: `requested` resolves with the
+   * package name of the first one held, so a test can act while an install is resolving
+   * (packuments) or fetching (tarballs), by order and not by time.
+   */
+  hold(what: 'packuments' | 'tarballs'): { requested: Promise<string>; release(): void };
   close(): Promise<void>;
+}
+
+interface Hold {
+  what: 'packuments' | 'tarballs';
+  requested(name: string): void;
+  released: Promise<void>;
 }
 
 /**
@@ -20,27 +32,57 @@ export async function startFixtureRegistry(fixtures?: PackedFixture[]): Promise<
   for (const f of packed) byName.set(f.name, [...(byName.get(f.name) ?? []), f]);
 
   let base = '';
+  let hold: Hold | null = null;
   const server: Server = createServer((req, res) => {
     const url = decodeURIComponent(new URL(req.url ?? '/', base).pathname).slice(1);
     const tarball = packed.find((f) => url === `${f.name}/-/${path.basename(f.tarball)}`);
-    if (tarball) {
-      res.writeHead(200, { 'content-type': 'application/octet-stream' });
-      createReadStream(tarball.tarball).pipe(res);
-      return;
-    }
     const versions = byName.get(url);
-    if (!versions) {
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'Not found' }));
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(packument(url, versions, base)));
+    const serve = (): void => {
+      // The client may have hung up while the answer was held.
+      if (res.destroyed) return;
+      if (tarball) {
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        createReadStream(tarball.tarball).pipe(res);
+      } else if (versions) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(packument(url, versions, base)));
+      } else {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'Not found' }));
+      }
+    };
+    const current = hold;
+    const held = current !== null && (current.what === 'tarballs' ? tarball !== undefined : versions !== undefined);
+    if (!held) return serve();
+    current.requested(tarball?.name ?? url);
+    void current.released.then(serve);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   return {
     url: base,
+    hold: (what) => {
+      let requested!: (name: string) => void;
+      let release!: () => void;
+      const current: Hold = {
+        what,
+        requested: (name) => requested(name),
+        released: new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+      };
+      const first = new Promise<string>((resolve) => {
+        requested = resolve;
+      });
+      hold = current;
+      return {
+        requested: first,
+        release: () => {
+          if (hold === current) hold = null;
+          release();
+        },
+      };
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -31,3 +31,19 @@ export function installError(label: string, registry: string, error: unknown): M
   }
   return new MultiverseError('EINSTALL', `${where} failed${code ? ` (${code})` : ''}: ${message}`, { cause: error });
 }
+
+/**
+ * What an install rejects with when its signal is aborted: named and coded like the platform's
+ * AbortError (so `error.name === 'AbortError'` checks work), with what was running and the
+ * promise callers rely on: staged work is thrown away and the installed trees stay as they were.
+ */
+export function cancelledError(label: string, step: string, reason: unknown): MultiverseError {
+  const error = new MultiverseError('ABORT_ERR', `Installing ${label} was cancelled while ${step}; nothing installed before was changed.`, { cause: reason });
+  error.name = 'AbortError';
+  return error;
+}
+
+/** Whether `error` is a cancellation made by {@link cancelledError}. */
+export function isCancellation(error: unknown): error is MultiverseError {
+  return error instanceof MultiverseError && error.code === 'ABORT_ERR';
+}

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { CONFIG_FILE, readConfig, type ProjectConfig } from '../config';
 import { InputError, MultiverseError } from '../errors';
 import { inputsHash, isInstalledTree, treeState } from './fingerprint';
+import { cancelledError, isCancellation } from './install-error';
 import { installedVersions, readMap, writeMap, type NamespaceMap, type NamespaceMapEntry } from './map';
 import { readNpmConfig } from './npm-config';
 import type { ProgressEvent } from './progress';
@@ -73,8 +74,10 @@ export async function installProject(projectDir: string, options: InstallProject
     );
     const staged = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
-    if (failures.length > 0) {
+    // The last moment a cancellation can be honoured: once the first tree is swapped in, all are.
+    if (failures.length > 0 || options.signal?.aborted) {
       await Promise.all(staged.map((s) => s.discard()));
+      if (options.signal?.aborted) throw failures.find(isCancellation) ?? cancelledError(`namespaces ${selected.map((n) => `"${n}"`).join(', ')}`, 'staging their trees', options.signal.reason);
       throw combine(failures);
     }
     for (const tree of staged) await tree.commit();

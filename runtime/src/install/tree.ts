@@ -6,7 +6,7 @@ import npa from 'npm-package-arg';
 import { dependencyProblem } from '../config/dependency-spec';
 import { InputError } from '../errors';
 import { inputsHash, treeState, writeStamp } from './fingerprint';
-import { installError } from './install-error';
+import { cancelledError, installError } from './install-error';
 import { readNpmConfig, type NpmConfig } from './npm-config';
 import type { ProgressListener } from './progress';
 import { linkIntoStore, type StoreResult } from './store';
@@ -80,8 +80,11 @@ export async function stageTree(options: InstallTreeOptions): Promise<StagedTree
   await removeAbandonedStaging(dir);
   const staging = path.join(path.dirname(dir), `.${path.basename(dir)}.staging-${process.pid}-${randomBytes(4).toString('hex')}`);
   const discard = (): Promise<void> => rm(staging, { recursive: true, force: true });
+  const cancelled = (step: string): void => {
+    if (options.signal?.aborted) throw cancelledError(label, step, options.signal.reason);
+  };
   try {
-    options.signal?.throwIfAborted();
+    cancelled('starting');
     await mkdir(staging, { recursive: true });
     await writeFile(path.join(staging, 'package.json'), generatedManifest(path.basename(dir), options.dependencies, projectDir));
     // Local dependencies are installed as copies (a symlink would lead out of the tree); saying so
@@ -91,13 +94,17 @@ export async function stageTree(options: InstallTreeOptions): Promise<StagedTree
     await copyFile(path.join(dir, 'package-lock.json'), path.join(staging, 'package-lock.json')).catch(() => undefined);
     // audit off: it is a network round trip per tree; `npm audit` in the tree's folder still works.
     const arboristOptions: Arborist.Options = { ...npmConfig.options, path: staging, audit: false, installLinks: true, progress: false };
-    await reifyWithProgress(arboristOptions, report).catch((error: unknown) => {
+    const reification = reifyWithProgress(arboristOptions, report, options.signal);
+    await reification.done.catch((error: unknown) => {
+      // An aborted fetch fails arborist with a network error: the cancellation is what happened.
+      cancelled(reification.step());
       throw installError(label, npmConfig.registry, error);
     });
-    options.signal?.throwIfAborted();
+    cancelled('fetching and extracting packages');
     report?.({ phase: 'linking', done: 0, total: 0 });
     const store = await linkIntoStore(staging, options.store ?? defaultStore(projectDir));
     await writeStamp(staging, inputs);
+    cancelled('linking into the store');
     return {
       dir,
       changed: true,

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Resolution, ResolverCache } from '../resolver';
 import { staticEsmGraph } from './esm-graph';
@@ -36,7 +38,9 @@ export class DirectoryEsm {
     } catch (error) {
       // Node's message names the file but not the namespace whose tree lacked the package.
       if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
-        (error as Error).message = `In namespace "${this.owner.name}" (root ${this.owner.root}): ${(error as Error).message}`;
+        (error as Error).message =
+          `In namespace "${this.owner.name}" (root ${this.owner.root}): ${(error as Error).message}; namespace "${this.owner.name}" resolves packages only from ${this.owner.root}/node_modules: ` +
+          `add the package to its dependencies (and run "multiverse install"), or list it in "shared" to use the app's copy.`;
       }
       throw error;
     } finally {
@@ -66,14 +70,18 @@ export class DirectoryEsm {
 
   /**
    * The directory ES modules load from, claimed on first use: the root itself when no namespace
-   * has loaded from it yet, else a hard-linked copy (ES modules are cached by path for good, so a
-   * used directory would hand out stale instances). Shared packages always need a copy, whose
-   * node_modules points them at the app's directories.
+   * has loaded from it yet and nothing can leak from it, else a hard-linked copy (ES modules are
+   * cached by path for good, so a used directory would hand out stale instances). Shared packages
+   * always need a copy, whose node_modules points them at the app's directories. So does a root
+   * with a node_modules folder above it, as `.multiverse/<ns>` has in a project: Node's resolver
+   * walks up from the importing file, and a package missing from the tree would load from the
+   * app's node_modules, where `require` in the namespace refuses it.
    */
   claim(): string {
     if (this.directory === null) {
       const { root } = this.owner;
-      const dir = this.owner.needsCopy || !isFresh(root) ? createMirror(root, this.owner.name, this.owner.sharedPackageDirs()) : root;
+      const copy = this.owner.needsCopy || !isFresh(root) || hasNodeModulesAbove(root);
+      const dir = copy ? createMirror(root, this.owner.name, this.owner.sharedPackageDirs()) : root;
       const release = claimDirectory(dir, root, this.owner);
       this.directory = {
         dir,
@@ -93,5 +101,13 @@ export class DirectoryEsm {
   private loadedPath(file: string): string {
     const dir = this.claim();
     return dir === this.owner.root ? file : dir + file.slice(this.owner.root.length);
+  }
+}
+
+/** Whether a `node_modules` folder exists in a directory above `root`, where Node's lookups would reach. */
+function hasNodeModulesAbove(root: string): boolean {
+  for (let dir = path.dirname(root); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'node_modules'))) return true;
+    if (dir === path.dirname(dir)) return false;
   }
 }

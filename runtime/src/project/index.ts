@@ -7,7 +7,8 @@ import { InputError } from '../errors';
 import type { NamespaceMap, NamespaceMapEntry } from '../install/map';
 import { createNamespace, type Namespace } from '../namespace';
 import { barePackageName } from '../namespace/bare-name';
-import { type Resolution, ResolverCache, resolveModule } from '../resolver';
+import { NamespaceModuleNotFoundError } from '../namespace/errors';
+import { type Resolution, ResolveError, ResolverCache, resolveModule } from '../resolver';
 import { readMapSync } from './map';
 
 /** Where an import in the project goes: `namespace` is null for the app's own tree and built-ins. */
@@ -48,7 +49,12 @@ export function loadProject(dir: string): Project {
 class ProjectImpl implements Project {
   readonly namespaces: readonly string[];
   private readonly created = new Map<string, Namespace>();
-  private readonly roots: [name: string, root: string][];
+  /**
+   * Each namespace's root both as map.json places it under the project directory as given and as
+   * its real path: Node names modules by real path, but an editor may open a file through a
+   * symlinked project folder, and both must be known as the namespace's.
+   */
+  private readonly roots: { name: string; given: string; real: string }[];
   private readonly routes = new Map<string, string | null>();
   private readonly cache = new ResolverCache();
   /** The routing rule lives in the config module; the map carries what it needs. */
@@ -59,7 +65,10 @@ class ProjectImpl implements Project {
     private readonly map: NamespaceMap,
   ) {
     this.namespaces = Object.keys(map.namespaces);
-    this.roots = this.namespaces.map((name) => [name, realRoot(path.resolve(dir, this.entry(name).root))]);
+    this.roots = this.namespaces.map((name) => {
+      const given = path.resolve(dir, this.entry(name).root);
+      return { name, given, real: realRoot(given) };
+    });
     this.config = {
       file: path.join(dir, 'multiverse.json'),
       extensions: {},
@@ -82,17 +91,18 @@ class ProjectImpl implements Project {
   resolve(specifier: string, fromFile: string, options: { conditions?: 'require' | 'import' } = {}): ProjectResolution {
     const from = toPath(fromFile);
     const conditions = options.conditions ?? 'require';
-    const owner = this.ownerOf(from);
+    const owner = this.ownership(from);
     const name = barePackageName(specifier);
     if (owner !== null) {
-      if (name !== null && this.entry(owner).shared.includes(name)) return this.inApp(specifier, path.join(this.dir, 'package.json'), conditions);
-      const resolution = resolveModule(specifier, from, { conditions, boundary: this.rootOf(owner), cache: this.cache });
-      return { ...resolution, namespace: resolution.builtin ? null : owner };
+      if (name !== null && this.entry(owner.name).shared.includes(name)) return this.inApp(specifier, path.join(this.dir, 'package.json'), conditions);
+      // Bounded by the root in the form the file's path uses, so the lookup stays inside the tree.
+      const resolution = this.inNamespace(owner.name, owner.root, specifier, from, from, conditions);
+      return { ...resolution, namespace: resolution.builtin ? null : owner.name };
     }
     const routed = this.route(specifier, from);
     if (routed === null) return this.inApp(specifier, from, conditions);
     const root = this.rootOf(routed);
-    return { ...resolveModule(specifier, path.join(root, 'package.json'), { conditions, boundary: root, cache: this.cache }), namespace: routed };
+    return { ...this.inNamespace(routed, root, specifier, path.join(root, 'package.json'), from, conditions), namespace: routed };
   }
 
   route(specifier: string, fromFile: string): string | null {
@@ -102,15 +112,36 @@ class ProjectImpl implements Project {
     const key = `${path.dirname(from)}\0${name}`;
     let routed = this.routes.get(key);
     if (routed === undefined) {
-      routed = this.ownerOf(from) !== null ? null : namespaceFor(this.config, name, path.relative(this.dir, from).split(path.sep).join('/'));
+      routed = this.ownership(from) !== null ? null : namespaceFor(this.config, name, path.relative(this.dir, from).split(path.sep).join('/'));
       this.routes.set(key, routed);
     }
     return routed;
   }
 
   ownerOf(file: string): string | null {
-    const found = this.roots.find(([, root]) => file === root || file.startsWith(root + path.sep));
-    return found === undefined ? null : found[0];
+    return this.ownership(toPath(file))?.name ?? null;
+  }
+
+  /** The namespace whose tree holds `file`, with the form of its root that `file` is under. */
+  private ownership(file: string): { name: string; root: string } | null {
+    for (const { name, given, real } of this.roots) {
+      const root = [real, given].find((r) => file === r || file.startsWith(r + path.sep));
+      if (root !== undefined) return { name, root };
+    }
+    return null;
+  }
+
+  /**
+   * Resolves inside namespace `name`'s tree from `anchor`; a failure is the namespace's own error
+   * (what the program gets at run time), reported against the file that imports, `from`.
+   */
+  private inNamespace(name: string, root: string, specifier: string, anchor: string, from: string, conditions: 'require' | 'import'): Resolution {
+    try {
+      return resolveModule(specifier, anchor, { conditions, boundary: root, cache: this.cache });
+    } catch (error) {
+      if (error instanceof ResolveError && error.code === 'MODULE_NOT_FOUND') throw new NamespaceModuleNotFoundError(name, root, specifier, from, error);
+      throw error;
+    }
   }
 
   private inApp(specifier: string, from: string, conditions: 'require' | 'import'): ProjectResolution {
@@ -118,7 +149,7 @@ class ProjectImpl implements Project {
   }
 
   private rootOf(name: string): string {
-    return (this.roots.find(([n]) => n === name) as [string, string])[1];
+    return (this.roots.find((r) => r.name === name) as { real: string }).real;
   }
 
   private entry(name: string): NamespaceMapEntry {
