@@ -26,7 +26,8 @@ const isPeerConflict = (row: string): boolean => /legacy-widget/.test(row) && /r
 before(async () => {
   parent = await mkdtemp(path.join(os.tmpdir(), 'multiverse-e2e-demo-'));
   app = await prepareDemoWorkspace(parent);
-  server = await startCodeServer({ workspace: app, vsix: path.join(repoRoot, 'multiverse.vsix') });
+  // No schemastore download: offline it only adds a warning to the Problems panel the stories read.
+  server = await startCodeServer({ workspace: app, vsix: path.join(repoRoot, 'multiverse.vsix'), settings: { 'json.schemaDownload.enable': false } });
   workbench = await Workbench.open(server.url);
 });
 
