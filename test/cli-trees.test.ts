@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { cli, makeProject, makeWorkDir } from './support/project';
-import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
+import { cli, closeFixtureWorkspace, makeProject, openFixtureWorkspace } from './support/project';
+import type { FixtureRegistry } from './support/registry';
 
 let registry: FixtureRegistry;
 let workDir: string;
 
-before(async () => {
-  registry = await startFixtureRegistry();
-  workDir = await makeWorkDir('multiverse-cli-trees-test-');
-});
-
-after(async () => {
-  await registry.close();
-  await rm(workDir, { recursive: true, force: true });
-});
+before(async () => ({ registry, workDir } = await openFixtureWorkspace('multiverse-cli-trees-test-')));
+after(() => closeFixtureWorkspace({ registry, workDir }));
 
 // Tabs, a custom key order and a trailing newline-less end: isolate must keep all of it.
 const appManifest = '{\n\t"name": "app",\n\t"version": "1.0.0",\n\t"dependencies": {\n\t\t"fixture-dual": "^1.0.0",\n\t\t"fixture-esm": "1.0.0"\n\t},\n\t"devDependencies": {\n\t\t"fixture-peer": "1.0.0"\n\t}\n}';

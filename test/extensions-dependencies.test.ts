@@ -1,24 +1,17 @@
 import assert from 'node:assert/strict';
-import { rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ExtensionManager, type ExtensionProgressEvent } from 'multiverse';
 import { isolations } from './support/extensions';
-import { makeProject, makeWorkDir } from './support/project';
-import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
+import { closeFixtureWorkspace, makeProject, openFixtureWorkspace } from './support/project';
+import type { FixtureRegistry } from './support/registry';
 
 let registry: FixtureRegistry;
 let workDir: string;
 
-before(async () => {
-  registry = await startFixtureRegistry();
-  workDir = await makeWorkDir('multiverse-ext-deps-test-');
-});
-
-after(async () => {
-  await registry.close();
-  await rm(workDir, { recursive: true, force: true });
-});
+before(async () => ({ registry, workDir } = await openFixtureWorkspace('multiverse-ext-deps-test-')));
+after(() => closeFixtureWorkspace({ registry, workDir }));
 
 const extension = `const { ExtensionBase } = require('multiverse');
 const lib = require('fixture-lib');

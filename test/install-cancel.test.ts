@@ -1,23 +1,16 @@
 import assert from 'node:assert/strict';
-import { appendFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { installProject, installTree, type ProgressEvent } from 'multiverse';
-import { makeProject, makeWorkDir, nodeEval } from './support/project';
-import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
+import { closeFixtureWorkspace, makeProject, nodeEval, openFixtureWorkspace } from './support/project';
+import type { FixtureRegistry } from './support/registry';
 
 let registry: FixtureRegistry;
 let workDir: string;
 
-before(async () => {
-  registry = await startFixtureRegistry();
-  workDir = await makeWorkDir('multiverse-install-cancel-test-');
-});
-
-after(async () => {
-  await registry.close();
-  await rm(workDir, { recursive: true, force: true });
-});
+before(async () => ({ registry, workDir } = await openFixtureWorkspace('multiverse-install-cancel-test-')));
+after(() => closeFixtureWorkspace({ registry, workDir }));
 
 /** Every file under `dir` with its contents: the whole installed state, to compare before and after. */
 async function snapshot(dir: string): Promise<Record<string, string>> {

@@ -6,21 +6,14 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { InputError, installProject, installTree, namespaceStatus, ProgressDisplay, readConfig, readMap, type ProgressEvent } from 'multiverse';
-import { makeProject, makeWorkDir, nodeEval } from './support/project';
-import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
+import { closeFixtureWorkspace, makeProject, nodeEval, openFixtureWorkspace } from './support/project';
+import type { FixtureRegistry } from './support/registry';
 
 let registry: FixtureRegistry;
 let workDir: string;
 
-before(async () => {
-  registry = await startFixtureRegistry();
-  workDir = await makeWorkDir('multiverse-install-test-');
-});
-
-after(async () => {
-  await registry.close();
-  await rm(workDir, { recursive: true, force: true });
-});
+before(async () => ({ registry, workDir } = await openFixtureWorkspace('multiverse-install-test-')));
+after(() => closeFixtureWorkspace({ registry, workDir }));
 
 const twoNamespaces = JSON.stringify({
   namespaces: {

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from './paths';
+import { startFixtureRegistry, type FixtureRegistry } from './registry';
 
 const run = promisify(execFile);
 
@@ -48,4 +49,19 @@ export async function cli(cwd: string, ...args: string[]): Promise<CliResult> {
 export async function nodeEval(cwd: string, code: string): Promise<string> {
   const { stdout } = await run(process.execPath, ['-e', code], { cwd });
   return stdout.trim();
+}
+
+/** What most install tests start from: the fixture registry and a private work folder. */
+export interface FixtureWorkspace {
+  registry: FixtureRegistry;
+  workDir: string;
+}
+
+export async function openFixtureWorkspace(prefix: string): Promise<FixtureWorkspace> {
+  return { registry: await startFixtureRegistry(), workDir: await makeWorkDir(prefix) };
+}
+
+export async function closeFixtureWorkspace({ registry, workDir }: FixtureWorkspace): Promise<void> {
+  await registry.close();
+  await rm(workDir, { recursive: true, force: true });
 }
