@@ -48,6 +48,20 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
+/** The namespace that declares the demo plugin `plugin` once package.json no longer does, as saved on disk. */
+async function isolatedInto(plugin: string): Promise<string | undefined> {
+  const manifest = (await readJson('package.json')) as { dependencies?: Record<string, string> };
+  const config = (await readJson('multiverse.json').catch(() => ({}))) as { namespaces?: Record<string, { dependencies: Record<string, string> }> };
+  const declaring = Object.entries(config.namespaces ?? {}).find(([, ns]) => ns.dependencies[plugin] === `file:plugins/${plugin}`);
+  return manifest.dependencies?.[plugin] !== undefined ? undefined : declaring?.[0];
+}
+
+/** Whether the namespace's node_modules holds a react whose version starts with `version`. */
+async function installedReact(namespace: string, version: string): Promise<boolean> {
+  const react = path.join('.multiverse', namespace, 'node_modules', 'react', 'package.json');
+  return (await exists(path.join(app, react))) && ((await readJson(react)) as { version: string }).version.startsWith(version);
+}
+
 /** Polls `probe` until it returns true; the deadline only turns a hang into a failure that says what was awaited. */
 async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -110,18 +124,15 @@ test('3. "Isolate dependency" from the light bulb moves legacy-widget into a nam
   // The quick fix edits package.json and multiverse.json as unsaved changes, as any quick fix does; the user saves them.
   await workbench.runCommand('File: Save All Files');
   await until('package.json and multiverse.json saved with legacy-widget in a namespace', async () => {
-    const manifest = (await readJson('package.json')) as { dependencies?: Record<string, string> };
-    const config = (await readJson('multiverse.json').catch(() => ({}))) as { namespaces?: Record<string, { dependencies: Record<string, string> }> };
-    const declaring = Object.entries(config.namespaces ?? {}).find(([, ns]) => ns.dependencies['legacy-widget'] === 'file:plugins/legacy-widget');
-    if (manifest.dependencies?.['legacy-widget'] !== undefined || declaring === undefined) return false;
-    namespace = declaring[0];
+    const found = await isolatedInto('legacy-widget');
+    if (found === undefined) return false;
+    namespace = found;
     return true;
   });
   const config = (await readJson('multiverse.json')) as { extensions?: Record<string, unknown> };
   assert.ok(config.extensions?.greeter, 'isolating dropped the extensions section of multiverse.json');
   // The install runs from the quick fix's command, against the real npm registry.
-  const react = path.join(app, '.multiverse', namespace, 'node_modules', 'react', 'package.json');
-  await until(`namespace ${namespace} installed with react@17`, async () => (await exists(react)) && ((await readJson(path.relative(app, react))) as { version: string }).version.startsWith('17.'));
+  await until(`namespace ${namespace} installed with react@17`, () => installedReact(namespace, '17.'));
   await workbench.problems((r) => !r.some(isPeerConflict), 'no peer conflict after isolating');
   // The Problems panel could also be empty for want of an analysis: the status bar says there was one.
   await statusBar('Multiverse: no conflicts').waitFor({ timeout: 60_000 });
@@ -147,38 +158,85 @@ function viewRows(title: string): Locator {
     .locator('.monaco-list-row');
 }
 
-test('4. the Namespaces view shows the main tree and the namespace, and the namespace expands into its packages', async () => {
+test('4. the Namespaces view shows both namespaces, each expanding into its module tree', async () => {
   const { page } = workbench;
+  // The second namespace, from the palette this time: modern-widget and the React 18 it brings.
+  await workbench.runCommand('Multiverse: Isolate Dependency');
+  const candidate = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^modern-widget$/ }) }).first();
+  await candidate.waitFor({ timeout: 60_000 });
+  await candidate.click();
+  // The command saves its edit and installs the namespace itself, from the real npm registry.
+  let modern = '';
+  await until('package.json and multiverse.json saved with modern-widget in a namespace', async () => {
+    const found = await isolatedInto('modern-widget');
+    if (found === undefined) return false;
+    modern = found;
+    return true;
+  });
+  assert.notEqual(modern, namespace, 'modern-widget joined the namespace of legacy-widget');
+  await until(`namespace ${modern} installed with react@18`, () => installedReact(modern, '18.'));
+
   await page.locator('.activitybar .action-item a[aria-label^="Multiverse"]').first().click();
   const rows = viewRows('Namespaces');
-  // Each row as "<level> <label>": level 1 is a tree (the main tree or a namespace), level 2 its packages.
-  const shown = async (): Promise<string[]> => rows.evaluateAll((elements) => elements.map((e) => `${e.getAttribute('aria-level') ?? '?'} ${e.querySelector('.label-name')?.textContent ?? ''}`));
-  let last: string[] = [];
-  await until('the main tree and the namespace in the Namespaces view', async () => {
-    last = await shown();
-    return last.includes('1 main tree') && last.includes(`1 ${namespace}`);
-  }).catch((error: unknown) => {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}; the view shows: ${last.join(' | ')}`);
+  type Row = { index: number; level: number; label: string; description: string };
+  // The rendered rows in list order (the DOM keeps recycled rows out of order). Level 1 is a tree
+  // (the main tree or a namespace), level 2 its packages, level 3 their dependencies.
+  const shown = async (): Promise<Row[]> =>
+    (
+      await rows.evaluateAll((elements) =>
+        elements.map((e) => ({
+          index: Number(e.getAttribute('data-index')),
+          level: Number(e.getAttribute('aria-level')),
+          label: e.querySelector('.label-name')?.textContent ?? '',
+          description: e.querySelector('.label-description')?.textContent ?? '',
+        })),
+      )
+    ).sort((a, b) => a.index - b.index);
+  let last: Row[] = [];
+  const listing = (): string => last.map((r) => `${r.level} ${r.label} ${r.description}`).join(' | ');
+  const awaitRows = async (what: string, accept: (rows: Row[]) => boolean): Promise<void> => {
+    await until(what, async () => accept((last = await shown()))).catch((error: unknown) => {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; the view shows: ${listing()}`);
+    });
+  };
+  /** The children shown under the first row at `path` (labels, one per level from 1), as "<label> <description>". */
+  const childrenOf = (all: Row[], path: string[]): string[] => {
+    let at = -1;
+    for (const [depth, label] of path.entries()) {
+      at = all.findIndex((r, i) => i > at && r.level === depth + 1 && r.label === label);
+      if (at === -1) return [];
+    }
+    const children: string[] = [];
+    for (const row of all.slice(at + 1)) {
+      if (row.level <= path.length) break;
+      if (row.level === path.length + 1) children.push(`${row.label} ${row.description}`);
+    }
+    return children;
+  };
+  await awaitRows('the main tree and both namespaces in the Namespaces view', (all) => {
+    const trees = all.filter((r) => r.level === 1).map((r) => r.label);
+    return ['main tree', namespace, modern].every((tree) => trees.includes(tree));
   });
-  // Expands a row and waits for the children it should show one level down.
-  const expand = async (level: number, label: string, children: string[]): Promise<void> => {
+  // Expands the row at `path` and waits until its children match `expected`, one pattern per child.
+  const expand = async (path: string[], expected: RegExp[]): Promise<void> => {
+    const label = path[path.length - 1] ?? '';
     await rows
       .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) })
-      .and(page.locator(`[aria-level="${level}"]`))
+      .and(page.locator(`[aria-level="${path.length}"]`))
       .first()
       // The twistie: a click on a package row opens its package.json instead.
       .locator('.monaco-tl-twistie')
       .click();
-    await until(`${children.join(', ')} under ${label}`, async () => {
-      last = await shown();
-      return children.every((name) => last.includes(`${level + 1} ${name}`));
-    }).catch((error: unknown) => {
-      throw new Error(`${error instanceof Error ? error.message : String(error)}; the view shows: ${last.join(' | ')}`);
+    await awaitRows(`${path.join(' → ')} expanded`, (all) => {
+      const children = childrenOf(all, path);
+      return expected.every((pattern) => children.some((c) => pattern.test(c)));
     });
   };
-  // The namespace's root is the isolated plugin; the Reacts it brought along hang below it.
-  await expand(1, namespace, ['legacy-widget']);
-  await expand(2, 'legacy-widget', ['react', 'react-dom']);
+  // Each namespace's root is its isolated plugin; the React it brought along hangs below it.
+  await expand([namespace], [/^legacy-widget 1\.0\.0/]);
+  await expand([namespace, 'legacy-widget'], [/^react 17\./, /^react-dom 17\./]);
+  await expand([modern], [/^modern-widget 1\.0\.0/]);
+  await expand([modern, 'modern-widget'], [/^react 18\./, /^react-dom 18\./]);
   await workbench.screenshot('4-namespaces-view');
 });
 
@@ -203,7 +261,7 @@ test('5. "Multiverse: Run Isolated Extension…" runs the demo extension\'s meth
   await workbench.screenshot('5-run-isolated-extension');
 });
 
-test('6. the namespace graph webview opens and draws the packages of both trees', async () => {
+test('6. the namespace graph webview opens and draws the packages of every tree', async () => {
   await workbench.runCommand('Multiverse: Show Namespace Graph');
   // A webview is an iframe holding the extension's page in another iframe.
   const graph = workbench.page.frameLocator('iframe.webview').frameLocator('#active-frame').locator('svg[aria-label="Namespace graph"]');
