@@ -39,26 +39,7 @@ export class Workbench {
    * contributions yet, and the first key press can land before it takes focus.
    */
   async runCommand(title: string, timeout = 30_000): Promise<void> {
-    const { page } = this;
-    const row = page.locator(`.quick-input-list .monaco-list-row[aria-label*=${JSON.stringify(title)}]`).first();
-    const deadline = Date.now() + timeout;
-    for (;;) {
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('F1');
-      try {
-        await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 3000 });
-        await page.keyboard.type(title, { delay: 10 });
-        await row.waitFor({ timeout: 3000 });
-        await row.click();
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) {
-          await this.screenshot(`failed-command-${title.replace(/\W+/g, '-')}`);
-          throw error;
-        }
-        await page.mouse.click(700, 300);
-      }
-    }
+    await this.pick({ key: 'F1', text: title, row: title, failure: `failed-command-${title}`, timeout });
   }
 
   /** Text of the output panel once it shows `expected`. */
@@ -79,24 +60,42 @@ export class Workbench {
    * first press after start-up can be lost.
    */
   async openFile(query: string, timeout = 30_000): Promise<void> {
-    const { page } = this;
     const name = path.basename(query);
-    const row = page.locator(`.quick-input-list .monaco-list-row[aria-label*=${JSON.stringify(name)}]`).first();
-    const deadline = Date.now() + timeout;
+    await this.pick({
+      key: 'Control+P',
+      text: query,
+      row: name,
+      failure: `failed-open-${name}`,
+      timeout,
+      opened: async () => {
+        await this.page.locator(`.tab.active[aria-label*=${JSON.stringify(name)}]`).waitFor({ timeout: 5000 });
+        await this.page.locator('.editor-group-container.active .view-lines').first().waitFor({ timeout: 5000 });
+      },
+    });
+  }
+
+  /**
+   * Opens a quick input with `key`, types `text` and clicks the row whose label contains `row`, then
+   * waits for `opened`; everything again (after a click into the workbench to give it focus) until
+   * it works or `timeout` passes. A click, not Enter: while the list still filters, Enter takes
+   * whichever row has the focus.
+   */
+  private async pick(options: { key: string; text: string; row: string; failure: string; timeout: number; opened?: () => Promise<void> }): Promise<void> {
+    const { page } = this;
+    const row = page.locator(`.quick-input-list .monaco-list-row[aria-label*=${JSON.stringify(options.row)}]`).first();
+    const deadline = Date.now() + options.timeout;
     for (;;) {
       await page.keyboard.press('Escape');
-      await page.keyboard.press('Control+P');
+      await page.keyboard.press(options.key);
       try {
         await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 3000 });
-        await page.keyboard.type(query, { delay: 10 });
-        // A click, not Enter: while the list still filters, Enter opens whichever row has the focus.
+        await page.keyboard.type(options.text, { delay: 10 });
         await row.click({ timeout: 5000 });
-        await page.locator(`.tab.active[aria-label*=${JSON.stringify(name)}]`).waitFor({ timeout: 5000 });
-        await page.locator('.editor-group-container.active .view-lines').first().waitFor({ timeout: 5000 });
+        await options.opened?.();
         return;
       } catch (error) {
         if (Date.now() > deadline) {
-          await this.screenshot(`failed-open-${name.replace(/\W+/g, '-')}`);
+          await this.screenshot(options.failure.replace(/\W+/g, '-'));
           throw error;
         }
         await page.mouse.click(700, 300);
