@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { createNamespace, MultiverseError } from 'multiverse';
-import { writeTree } from './support/resolver-project';
+import { writeFiles } from './support/workspace';
 
 const run = promisify(execFile);
 
@@ -38,7 +38,7 @@ let dir: string;
 async function addonRoot(name: string): Promise<string> {
   const root = path.join(dir, name);
   const pkg = path.join(root, 'node_modules', name);
-  await writeTree(pkg, { 'package.json': { name, version: '1.0.0', main: 'index.js' }, 'index.js': "module.exports = require('./counter.node');\n", 'counter.c': COUNTER_C });
+  await writeFiles(pkg, { 'package.json': { name, version: '1.0.0', main: 'index.js' }, 'index.js': "module.exports = require('./counter.node');\n", 'counter.c': COUNTER_C });
   await run(compiler as string, ['-shared', '-fPIC', '-I', headers as string, '-o', path.join(pkg, 'counter.node'), path.join(pkg, 'counter.c')]);
   return root;
 }

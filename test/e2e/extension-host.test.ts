@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { repoRoot } from '../support/paths';
 import { startFixtureRegistry, type FixtureRegistry } from '../support/registry';
+import { writeFiles } from '../support/workspace';
 import { startCodeServer, type CodeServer } from './code-server';
 import { prepareDemoWorkspace } from './demo-workspace';
 import type { HostTestResult } from './host/index';
@@ -99,10 +100,7 @@ async function conflictedWorkspace(dir: string, registryUrl: string): Promise<st
     ),
     'extensions/calc/index.js': "const { ExtensionBase } = require('multiverse');\nmodule.exports = class Calc extends ExtensionBase {\n  add(a, b) { return a + b; }\n};\n",
   };
-  for (const [file, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(project, file)), { recursive: true });
-    await writeFile(path.join(project, file), text);
-  }
+  await writeFiles(project, files);
   await mkdir(path.join(dir, 'node_modules'), { recursive: true });
   await symlink(path.join(repoRoot, 'runtime'), path.join(dir, 'node_modules', 'multiverse'), 'dir');
   return project;

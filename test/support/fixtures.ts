@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { buildOnce } from './build-once';
 import { fixturePackagesDir } from './paths';
 
 const run = promisify(execFile);
@@ -51,33 +52,22 @@ async function fixturesHash(): Promise<string> {
  */
 export async function packFixtures(dest?: string): Promise<PackedFixture[]> {
   const target = dest ?? path.join(os.tmpdir(), `multiverse-fixtures-${await fixturesHash()}`);
-  const index = path.join(target, 'fixtures.json');
-  try {
-    return JSON.parse(await readFile(index, 'utf8')) as PackedFixture[];
-  } catch {
-    // not packed yet
-  }
-  const staging = await mkdtemp(`${target}.tmp-`);
-  const dirs = (await readdir(fixturePackagesDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => path.join(fixturePackagesDir, e.name));
-  const { stdout } = await run('npm', ['pack', ...dirs, '--pack-destination', staging, '--json', '--ignore-scripts', '--loglevel=error'], {
-    maxBuffer: 16 * 1024 * 1024,
+  await buildOnce(target, 'fixtures.json', async (staging) => {
+    const dirs = (await readdir(fixturePackagesDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => path.join(fixturePackagesDir, e.name));
+    const { stdout } = await run('npm', ['pack', ...dirs, '--pack-destination', staging, '--json', '--ignore-scripts', '--loglevel=error'], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const packed = JSON.parse(stdout) as { name: string; version: string; filename: string; integrity: string }[];
+    const fixtures: PackedFixture[] = [];
+    for (const entry of packed) {
+      const dir = dirs.find((d) => path.basename(d) === entry.name || path.basename(d) === `${entry.name}-${entry.version}`);
+      if (!dir) throw new Error(`npm pack reported ${entry.name}@${entry.version}, which matches no folder in ${fixturePackagesDir}`);
+      const manifest = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as PackageManifest;
+      fixtures.push({ name: entry.name, version: entry.version, tarball: path.join(target, entry.filename), integrity: entry.integrity, manifest });
+    }
+    await writeFile(path.join(staging, 'fixtures.json'), JSON.stringify(fixtures, null, 2));
   });
-  const packed = JSON.parse(stdout) as { name: string; version: string; filename: string; integrity: string }[];
-  const fixtures: PackedFixture[] = [];
-  for (const entry of packed) {
-    const dir = dirs.find((d) => path.basename(d) === entry.name || path.basename(d) === `${entry.name}-${entry.version}`);
-    if (!dir) throw new Error(`npm pack reported ${entry.name}@${entry.version}, which matches no folder in ${fixturePackagesDir}`);
-    const manifest = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as PackageManifest;
-    fixtures.push({ name: entry.name, version: entry.version, tarball: path.join(target, entry.filename), integrity: entry.integrity, manifest });
-  }
-  await writeFile(path.join(staging, 'fixtures.json'), JSON.stringify(fixtures, null, 2));
-  try {
-    await rename(staging, target);
-  } catch {
-    // Another process finished packing first: its result is identical, keep it.
-    await rm(staging, { recursive: true, force: true });
-  }
-  return JSON.parse(await readFile(index, 'utf8')) as PackedFixture[];
+  return JSON.parse(await readFile(path.join(target, 'fixtures.json'), 'utf8')) as PackedFixture[];
 }
 
 if (require.main === module) {

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Arborist from '@npmcli/arborist';
 import { startFixtureRegistry } from './registry';
-import { writeTree } from './resolver-project';
+import { writeFiles } from './workspace';
 
 export interface NamespaceRoots {
   /** Everything lives under here; remove it when done. */
@@ -32,14 +32,14 @@ export async function createNamespaceRoots(): Promise<NamespaceRoots> {
   const registry = await startFixtureRegistry();
   const cache = path.join(dir, '.cache');
   try {
-    await writeTree(dir, { 'v1/.keep': '', 'v2/.keep': '', 'app/.keep': '' });
+    await writeFiles(dir, { 'v1/.keep': '', 'v2/.keep': '', 'app/.keep': '' });
     await install(roots.v1, { 'fixture-lib': '^1.0.0', 'fixture-dual': '1.0.0', 'fixture-esm': '1.0.0' }, registry.url, cache);
     await install(roots.v2, { 'fixture-lib': '^2.0.0' }, registry.url, cache);
     await install(roots.app, { 'fixture-lib': '^1.0.0' }, registry.url, cache);
   } finally {
     await registry.close();
   }
-  await writeTree(path.join(roots.v1, 'node_modules'), {
+  await writeFiles(path.join(roots.v1, 'node_modules'), {
     'edge-introspect/package.json': { name: 'edge-introspect', version: '1.0.0' },
     'edge-introspect/index.js': `'use strict';
 const Module = require('module');

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from './paths';
 import { startFixtureRegistry, type FixtureRegistry } from './registry';
+import { writeFiles } from './workspace';
 
 const run = promisify(execFile);
 
@@ -21,10 +22,7 @@ export function makeWorkDir(prefix: string): Promise<string> {
 export async function makeProject(workDir: string, registry: string, files: Record<string, string> = {}): Promise<string> {
   const dir = await mkdtemp(path.join(workDir, 'project-'));
   await writeFile(path.join(dir, '.npmrc'), `registry=${registry}\ncache=${path.join(workDir, 'npm-cache')}\nfetch-retries=0\n`);
-  for (const [name, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await writeFile(path.join(dir, name), content);
-  }
+  await writeFiles(dir, files);
   return dir;
 }
 

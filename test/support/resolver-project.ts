@@ -1,17 +1,10 @@
-import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Arborist from '@npmcli/arborist';
+import { buildOnce } from './build-once';
 import { fixturePackagesDir } from './paths';
-
-/** Writes `files` (relative path → contents; objects become JSON) under `dir`. */
-export async function writeTree(dir: string, files: Record<string, string | object>): Promise<void> {
-  for (const [file, contents] of Object.entries(files)) {
-    const target = path.join(dir, file);
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, typeof contents === 'string' ? contents : JSON.stringify(contents, null, 2));
-  }
-}
+import { writeFiles } from './workspace';
 
 /**
  * A project that exercises every branch of Node's resolution: the fixtures (copied into
@@ -26,7 +19,7 @@ export async function createResolverProject(): Promise<string> {
   await cp(path.join(fixturePackagesDir, 'fixture-dual'), path.join(modules, 'fixture-dual'), { recursive: true });
   await cp(path.join(fixturePackagesDir, 'fixture-esm'), path.join(modules, 'fixture-esm'), { recursive: true });
   await cp(path.join(fixturePackagesDir, 'fixture-lib-2.0.0'), path.join(modules, 'fixture-esm', 'node_modules', 'fixture-lib'), { recursive: true });
-  await writeTree(dir, {
+  await writeFiles(dir, {
     'package.json': {
       name: 'app',
       version: '0.0.1',
@@ -105,19 +98,9 @@ export const REAL_PACKAGES: Record<string, string> = {
 export async function installRealPackages(): Promise<string> {
   const key = Object.entries(REAL_PACKAGES).map(([n, v]) => `${n}@${v}`).join('_').replace(/[^a-z0-9_.-]/gi, '');
   const target = path.join(os.tmpdir(), `multiverse-real-packages-${key}`);
-  try {
-    await readFile(path.join(target, 'package-lock.json'));
-    return target;
-  } catch {
-    // not installed yet
-  }
-  const staging = await mkdtemp(`${target}.tmp-`);
-  await writeFile(path.join(staging, 'package.json'), JSON.stringify({ name: 'real-packages', private: true, dependencies: REAL_PACKAGES }));
-  await new Arborist({ path: staging, preferOffline: true }).reify({ save: true });
-  try {
-    await rename(staging, target);
-  } catch {
-    await rm(staging, { recursive: true, force: true });
-  }
+  await buildOnce(target, 'package-lock.json', async (staging) => {
+    await writeFile(path.join(staging, 'package.json'), JSON.stringify({ name: 'real-packages', private: true, dependencies: REAL_PACKAGES }));
+    await new Arborist({ path: staging, preferOffline: true }).reify({ save: true });
+  });
   return target;
 }
