@@ -27,7 +27,8 @@ const SPECIFIERS = [
   '@scope/pkg', '@scope/pkg/index.js', '@scope', 'nested', 'nested/dist/esm/index.js', 'linked', 'linked/index.js', 'not-installed',
   './data.json', './data', '../main', '../main.js', './dir', './dir/', './dir/index.js', './dirmain', '.', '..', './',
   'app', 'app/sub', 'app/nothere', 'app/package.json',
-  '#internal', '#dep', '#pat/a', '#pat/zzz', '#cond', '#missing', '#', '#/x',
+  '#internal', '#dep', '#pat/a', '#pat/zzz', '#cond', '#missing', '#', '#/x', '#/util', '#/', '#/nope/deeper', '#x/', '#/util/', '#//', '#/./util',
+  'fixture-sync', 'fixture-sync/feature', 'fixture-sync/package.json',
   'fs', 'node:fs', 'fs/promises', 'node:test', 'test', '.hidden', 'fixture-lib/../patterns',
 ];
 
@@ -61,6 +62,8 @@ async function assertSameAsNode(probes: Probe[]): Promise<void> {
   assert.deepEqual(mismatches, [], `${mismatches.length} of ${probes.length} resolutions differ from Node`);
 }
 
+// Both tests compare with the Node running them (the probe is a child of process.execPath), so run
+// on each Node line they prove the resolver follows that line's rules.
 test('resolves like require.resolve and import.meta.resolve from every kind of importing file', async () => {
   const fromFiles = [
     path.join(project, 'main.js'),
@@ -70,6 +73,7 @@ test('resolves like require.resolve and import.meta.resolve from every kind of i
     path.join(project, 'node_modules', 'fixture-dual', 'esm', 'index.mjs'),
     path.join(project, 'node_modules', 'fixture-dual', 'cjs', 'index.cjs'),
     path.join(project, 'node_modules', 'linked', 'index.js'),
+    path.join(project, 'node_modules', 'fixture-sync', 'index.js'),
   ];
   await assertSameAsNode(probesFrom(fromFiles, SPECIFIERS));
 });
@@ -79,6 +83,7 @@ test('resolves like Node inside real npm packages installed from the registry', 
     'uuid', 'uuid/package.json', 'uuid/dist/cjs/index.js', 'nanoid', 'nanoid/non-secure', 'nanoid/async', 'chalk', 'chalk/package.json',
     'semver', 'semver/functions/satisfies', 'semver/functions/satisfies.js', 'semver/ranges', 'preact', 'preact/hooks', 'preact/jsx-runtime',
     'preact/compat', 'preact/compat/client', 'preact/package.json', '#ansi-styles', '#supports-color', 'lru-cache',
+    'async-function', 'async-function/package.json',
   ];
   const fromFiles = [
     path.join(real, 'index.js'),
@@ -148,4 +153,24 @@ test('an unknown node: built-in fails the way loading it fails', () => {
       (error: unknown) => error instanceof MultiverseError && error.code === 'ERR_UNKNOWN_BUILTIN_MODULE' && /node:nope is not a built-in/.test(error.message),
     );
   }
+});
+
+test('answers for a target Node version: its conditions and its "#/" rule', () => {
+  const from = path.join(project, 'main.js');
+  const inside = path.join(project, 'node_modules', 'fixture-sync', 'index.js');
+  const file = (name: string) => path.join(project, 'node_modules', 'fixture-sync', name);
+  // require(esm) and "module-sync" arrived in 20.19, 22.12 and 23.0.
+  for (const [node, entry] of [['20.18.3', 'index.js'], ['20.19.0', 'sync.mjs'], ['22.11.0', 'index.js'], ['22.12.0', 'sync.mjs'], ['24.0.0', 'sync.mjs'], ['18', 'index.js']] as const) {
+    assert.equal(resolveModule('fixture-sync', from, { node }).path, file(entry), `require on Node ${node}`);
+  }
+  assert.equal(resolveModule('fixture-sync', from, { node: '20.18.0', conditions: 'import' }).path, file('index.mjs'));
+  assert.equal(resolveModule('fixture-sync', from, { node: 'v22.12.0', conditions: 'import' }).path, file('sync.mjs'));
+  assert.equal(resolveModule('fixture-sync/feature', from, { node: '22.11.0' }).path, file('feature.cjs'));
+  assert.equal(resolveModule('fixture-sync/feature', from, { node: '22' }).path, file('feature.mjs'), 'a bare line means its newest release');
+  // "#/" subpath imports are valid from 24.14 (and 25.4).
+  assert.equal(resolveModule('#/util', inside, { node: '24.14.0' }).path, file(path.join('lib', 'util.js')));
+  for (const node of ['24.13.0', '22', '20.19.0']) {
+    assert.throws(() => resolveModule('#/util', inside, { node }), (error: unknown) => error instanceof MultiverseError && error.code === 'ERR_INVALID_MODULE_SPECIFIER' && error.message.includes(`Node ${node}`));
+  }
+  assert.throws(() => resolveModule('x', from, { node: 'lts' }), (error: unknown) => error instanceof MultiverseError && error.code === 'EINVALIDNODEVERSION');
 });

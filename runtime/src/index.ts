@@ -3,6 +3,8 @@ export { nameProblem, assertValidName } from './names';
 export type { NameKind } from './names';
 export { resolveInside } from './paths';
 export { version } from './version';
+export { nodeFeatures } from './node-features';
+export type { NodeFeatures, PermissionModel, PermissionScope } from './node-features';
 export { ConfigError, CONFIG_FILE, namespaceFor, parseConfig, readConfig } from './config';
 export type { ConfigProblem, ExtensionConfig, NamespaceConfig, ProjectConfig } from './config';
 export { analyzeProject, childrenOf, copiesOf, DEFAULT_SINGLETONS, dependencyChains, explainPackage, formatChain, loadTree, ManifestError, manifestField, nodeAt, edgeAt } from './analysis';

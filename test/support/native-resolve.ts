@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { spawn } from 'node:child_process';
 
 export interface Probe {
   specifier: string;
@@ -19,9 +16,9 @@ export type NativeAnswer = { path: string } | { code: string };
 // is ERR_UNSUPPORTED_DIR_IMPORT, a missing file ERR_MODULE_NOT_FOUND, a file its real path).
 const PROBE = `
 import { createRequire, isBuiltin } from 'node:module';
-import { realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-const probes = JSON.parse(process.argv[1]);
+const probes = JSON.parse(readFileSync(0, 'utf8'));
 const answers = probes.map(({ specifier, fromFile, conditions }) => {
   try {
     if (conditions === 'require') {
@@ -42,12 +39,15 @@ const answers = probes.map(({ specifier, fromFile, conditions }) => {
 process.stdout.write(JSON.stringify(answers));
 `;
 
-/** Asks a fresh Node process to resolve every probe. */
+/** Asks a fresh Node process to resolve every probe (sent on stdin: the list outgrows a command line). */
 export async function nativeResolve(probes: Probe[]): Promise<NativeAnswer[]> {
-  const { stdout } = await run(
-    process.execPath,
-    ['--experimental-import-meta-resolve', '--no-warnings', '--input-type=module', '-e', PROBE, JSON.stringify(probes)],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  return JSON.parse(stdout) as NativeAnswer[];
+  const child = spawn(process.execPath, ['--experimental-import-meta-resolve', '--no-warnings', '--input-type=module', '-e', PROBE], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  child.stdin.end(JSON.stringify(probes));
+  const code = await new Promise<number | null>((resolve, reject) => child.on('error', reject).on('close', resolve));
+  if (code !== 0) throw new Error(`The resolution probe (${process.execPath}) exited with code ${code}: ${Buffer.concat(err).toString()}`);
+  return JSON.parse(Buffer.concat(out).toString()) as NativeAnswer[];
 }

@@ -8,7 +8,8 @@ import { writeFiles } from './workspace';
 
 /**
  * A project that exercises every branch of Node's resolution: the fixtures (copied into
- * node_modules the way npm lays them out, fixture-esm with its own nested fixture-lib@2), an app
+ * node_modules the way npm lays them out, fixture-esm with its own nested fixture-lib@2,
+ * fixture-sync with a "module-sync" entry and "#/" imports, whose answers differ by Node line), an app
  * with `exports`/`imports`/self-reference, and small hand-made packages for patterns, arrays,
  * conditions, `main` without extension, directory mains, scopes, symlinks and JSON entries.
  */
@@ -18,6 +19,7 @@ export async function createResolverProject(): Promise<string> {
   await cp(path.join(fixturePackagesDir, 'fixture-lib-1.0.0'), path.join(modules, 'fixture-lib'), { recursive: true });
   await cp(path.join(fixturePackagesDir, 'fixture-dual'), path.join(modules, 'fixture-dual'), { recursive: true });
   await cp(path.join(fixturePackagesDir, 'fixture-esm'), path.join(modules, 'fixture-esm'), { recursive: true });
+  await cp(path.join(fixturePackagesDir, 'fixture-sync'), path.join(modules, 'fixture-sync'), { recursive: true });
   await cp(path.join(fixturePackagesDir, 'fixture-lib-2.0.0'), path.join(modules, 'fixture-esm', 'node_modules', 'fixture-lib'), { recursive: true });
   await writeFiles(dir, {
     'package.json': {
@@ -85,13 +87,17 @@ export async function createResolverProject(): Promise<string> {
   return dir;
 }
 
-/** A few real npm packages with interesting maps, installed once per machine and reused. */
+/**
+ * A few real npm packages with interesting maps, installed once per machine and reused.
+ * async-function loads require.mjs where Node has the "module-sync" condition, index.js elsewhere.
+ */
 export const REAL_PACKAGES: Record<string, string> = {
   uuid: '9.0.1',
   nanoid: '3.3.7',
   chalk: '5.3.0',
   semver: '7.6.3',
   preact: '10.24.3',
+  'async-function': '1.0.0',
 };
 
 /** Installs {@link REAL_PACKAGES} from the npm registry with arborist into a cached temp folder. */

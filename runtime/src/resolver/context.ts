@@ -1,4 +1,5 @@
 import { MultiverseError } from '../errors';
+import type { NodeFeatures } from '../node-features';
 import type { ResolverCache } from './fs-cache';
 
 /** What one resolution carries through the algorithm, so every error can name the request. */
@@ -6,6 +7,8 @@ export interface ResolveContext {
   cache: ResolverCache;
   /** Condition names matched in `exports`/`imports` maps ("default" always matches). */
   conditions: ReadonlySet<string>;
+  /** The Node version whose rules apply (conditions, which imports specifiers are valid). */
+  node: NodeFeatures;
   specifier: string;
   fromFile: string;
   /** When set, `node_modules` lookups never go above this directory (a namespace root). */
@@ -24,7 +27,3 @@ export class ResolveError extends MultiverseError {
     this.fromFile = ctx.fromFile;
   }
 }
-
-/** Node's default condition sets: https://nodejs.org/api/packages.html#conditional-exports */
-export const REQUIRE_CONDITIONS: ReadonlySet<string> = new Set(['require', 'node', 'node-addons']);
-export const IMPORT_CONDITIONS: ReadonlySet<string> = new Set(['import', 'node', 'node-addons']);

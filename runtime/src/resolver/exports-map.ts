@@ -31,8 +31,10 @@ export function resolvePackageExports(ctx: ResolveContext, packageDir: string, s
 /** Resolves a `#name` specifier through the `imports` of the package scope of the importing file. */
 export function resolvePackageImports(ctx: ResolveContext, bareTarget: BareTargetResolver): string {
   const { specifier } = ctx;
-  if (specifier === '#' || specifier.startsWith('#/')) {
-    throw new ResolveError('ERR_INVALID_MODULE_SPECIFIER', ctx, 'is not a valid internal imports specifier name.');
+  // "#/x" is valid where Node allows the "#/" prefix; "#", "#/" and a trailing "/" never are.
+  if (specifier === '#' || specifier === '#/' || specifier.endsWith('/') || (specifier.startsWith('#/') && !ctx.node.slashImports)) {
+    const why = specifier.startsWith('#/') && specifier !== '#/' && !specifier.endsWith('/') ? ` on Node ${ctx.node.version} ("#/" prefixes are valid from Node 24.14)` : '';
+    throw new ResolveError('ERR_INVALID_MODULE_SPECIFIER', ctx, `is not a valid internal imports specifier name${why}.`);
   }
   const scope = ctx.cache.packageScope(ctx.fromFile);
   if (scope !== null && isObject(scope.json.imports)) {

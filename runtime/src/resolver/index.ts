@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors';
 import { builtinId } from './builtins';
 import { resolveCommonJs } from './cjs';
-import { IMPORT_CONDITIONS, REQUIRE_CONDITIONS, type ResolveContext } from './context';
+import { nodeFeatures } from '../node-features';
+import type { ResolveContext } from './context';
 import { resolveEsm } from './esm';
 import { formatOf, type ModuleFormat } from './format';
 import { ResolverCache } from './fs-cache';
@@ -33,13 +34,19 @@ export interface ResolveOptions {
   boundary?: string;
   /** Reuse file-system answers across calls; a fresh cache per call when omitted. */
   cache?: ResolverCache;
+  /**
+   * The Node version whose rules apply ("24.22.3", "v22.12.0", "20"): its condition names
+   * ("module-sync" where require(esm) is on) and edge-case rules. The running Node by default.
+   */
+  node?: string;
 }
 
 /**
- * Answers "which file does `specifier` load when imported from `fromFile`" exactly as Node 20's
- * `require.resolve` (conditions "require") or `import.meta.resolve` (conditions "import") would,
- * computed from the file system alone, so it is the same answer for the runtime, the installer
- * and the language server, whatever any loader has cached. `fromFile` may be a path or a file URL.
+ * Answers "which file does `specifier` load when imported from `fromFile`" exactly as the target
+ * Node's `require.resolve` (conditions "require") or `import.meta.resolve` (conditions "import")
+ * would, computed from the file system alone, so it is the same answer for the runtime, the
+ * installer and the language server, whatever any loader has cached. `fromFile` may be a path or a
+ * file URL.
  */
 export function resolveModule(specifier: string, fromFile: string, options: ResolveOptions = {}): Resolution {
   if (typeof specifier !== 'string' || specifier === '') {
@@ -47,9 +54,11 @@ export function resolveModule(specifier: string, fromFile: string, options: Reso
   }
   const from = toPath(fromFile);
   const cache = options.cache ?? new ResolverCache();
+  const node = nodeFeatures(options.node);
   const ctx: ResolveContext = {
     cache,
-    conditions: options.conditions === 'import' ? IMPORT_CONDITIONS : REQUIRE_CONDITIONS,
+    conditions: conditionSet(node.conditions[options.conditions === 'import' ? 'import' : 'require']),
+    node,
     specifier,
     fromFile: from,
     boundary: options.boundary === undefined ? null : path.resolve(options.boundary),
@@ -60,6 +69,18 @@ export function resolveModule(specifier: string, fromFile: string, options: Reso
   }
   const file = options.conditions === 'import' ? resolveEsm(ctx) : resolveCommonJs(ctx);
   return { path: file, format: formatOf(file, cache), builtin: false, ...packageInfo(file, cache) };
+}
+
+// One Set per condition list: nodeFeatures memoises per version, so this is one lookup per call.
+const conditionSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function conditionSet(list: readonly string[]): ReadonlySet<string> {
+  let set = conditionSets.get(list);
+  if (set === undefined) {
+    set = new Set(list);
+    conditionSets.set(list, set);
+  }
+  return set;
 }
 
 function toPath(fromFile: unknown): string {
