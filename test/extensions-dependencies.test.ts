@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ExtensionManager, type ExtensionProgressEvent } from 'multiverse';
+import { ExtensionManager, nodeFeatures, type ExtensionProgressEvent } from 'multiverse';
 import { isolations } from './support/extensions';
 import { closeFixtureWorkspace, makeProject, openFixtureWorkspace } from './support/project';
 import type { FixtureRegistry } from './support/registry';
@@ -18,6 +18,7 @@ const lib = require('fixture-lib');
 module.exports = class extends ExtensionBase {
   version() { return lib.version; }
   resolved() { return require.resolve('fixture-lib'); }
+  async imported() { return (await import('fixture-lib')).default.version; }
 };
 `;
 
@@ -35,10 +36,13 @@ test('dependencies install into the extension’s own tree, once; the extension 
       const progress: ExtensionProgressEvent[] = [];
       const onProgress = (event: ExtensionProgressEvent): void => void progress.push(event);
       manager.on('progress', onProgress);
-      const ext = await manager.load<{ version(): string; resolved(): string }>({ name: 'greeter', path: 'extensions/greeter', isolation, dependencies: { 'fixture-lib': '^2.0.0' } });
+      const ext = await manager.load<{ version(): string; resolved(): string; imported(): string }>({ name: 'greeter', path: 'extensions/greeter', isolation, dependencies: { 'fixture-lib': '^2.0.0' } });
       manager.off('progress', onProgress);
       assert.equal(await ext.version(), '2.0.0');
       assert.equal(await ext.resolved(), path.join(project, '.multiverse', '.extensions', 'greeter', 'node_modules', 'fixture-lib', 'lib', 'main.js'));
+      // import() from CommonJS goes through the ESM loader: routed by in-thread hooks where Node has
+      // them; Node 20 would need its hooks thread for every CommonJS extension (runtime/README.md).
+      assert.equal(await ext.imported(), nodeFeatures().syncHooks ? '2.0.0' : 'project copy');
       // The first load installs; the second finds the fingerprint current and skips.
       assert.ok(progress.length > 0 && progress.every((e) => e.name === 'greeter'));
       assert.equal(progress.at(-1)?.phase, isolation === 'worker' ? 'done' : 'up-to-date');

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ExtensionManager } from 'multiverse';
+import { ExtensionManager, nodeFeatures } from 'multiverse';
 import { extensionsRoot } from './support/extensions';
 
 const manager = new ExtensionManager({ root: extensionsRoot });
@@ -67,8 +67,11 @@ describe('permissions in process mode (a seat belt, not a sandbox)', () => {
     read(file: string): string;
     write(file: string, text: string): void;
     spawn(): string;
+    childRestricted(): boolean;
     startWorker(): string;
   }
+  const model = nodeFeatures().permission;
+  const reportOf = (name: string) => manager.list().find((e) => e.name === name)?.permissions;
 
   test('reads and writes only where granted; no child processes or workers unless asked', async () => {
     const ext = await manager.load<Files>({ name: 'fenced', path: 'files', isolation: 'process', permissions: { fsRead: [dir] } });
@@ -77,22 +80,58 @@ describe('permissions in process mode (a seat belt, not a sandbox)', () => {
     await assert.rejects(ext.write(path.join(dir, 'out.txt'), 'x'), { code: 'ERR_ACCESS_DENIED' });
     await assert.rejects(ext.spawn(), { code: 'ERR_ACCESS_DENIED' });
     await assert.rejects(ext.startWorker(), { code: 'ERR_ACCESS_DENIED' });
+    // The extension's own process reports what the model lets it do.
+    const report = reportOf('fenced');
+    assert.ok(report !== undefined);
+    assert.equal(report.node, process.versions.node);
+    assert.equal(report.flag, model.flag);
+    assert.deepEqual(Object.keys(report.scopes).sort(), [...model.grants.keys()].sort(), 'every scope this Node restricts');
+    assert.ok(Object.values(report.scopes).every((held) => held === false), JSON.stringify(report.scopes));
+    assert.ok(report.fsRead.includes(dir) && report.fsWrite.length === 0);
+    assert.deepEqual(report.unrestricted, ['network']);
     await manager.stop('fenced');
+    await manager.load({ name: 'plain', path: 'files', isolation: 'process' });
+    assert.equal(reportOf('plain'), undefined, 'no report without permissions');
+    await manager.stop('plain');
   });
 
-  test('an ES module extension needs the worker permission, and says so', async () => {
+  test('an ES module extension under permissions: in-thread hooks where Node has them, else it needs the worker permission', async () => {
+    if (nodeFeatures().syncHooks) {
+      const ext = await manager.load<{ separator(): string }>({ name: 'esm-fenced', path: 'esm/index.mjs', isolation: 'process', permissions: {} });
+      assert.equal(await ext.separator(), path.sep);
+      assert.equal(reportOf('esm-fenced')?.scopes.worker, false);
+      await manager.stop('esm-fenced');
+      return;
+    }
     await assert.rejects(manager.load({ name: 'esm-fenced', path: 'esm/index.mjs', isolation: 'process', permissions: {} }), (e: Error) => {
       assert.equal((e.cause as { code: string }).code, 'EESMPERMISSION');
-      assert.match((e.cause as Error).message, /Add permissions\.worker: true, or write the extension as CommonJS/);
+      assert.match((e.cause as Error).message, /Add permissions\.worker: true, write the extension as CommonJS, or run it on Node 22\.15 or later/);
       return true;
     });
   });
 
-  test('fsWrite and childProcess grant what they name', async () => {
+  test('fsWrite and childProcess grant what they name; child processes inherit the model where Node passes it on', async () => {
     const ext = await manager.load<Files>({ name: 'granted', path: 'files', isolation: 'process', permissions: { fsRead: [dir], fsWrite: [dir], childProcess: true } });
     await ext.write(path.join(dir, 'out.txt'), 'written');
     assert.equal(await readFile(path.join(dir, 'out.txt'), 'utf8'), 'written');
     assert.equal(await ext.spawn(), 'spawned');
+    assert.equal(await ext.childRestricted(), model.inheritedByChildren);
+    const report = reportOf('granted');
+    assert.equal(report?.scopes.child, true);
+    assert.deepEqual(report?.fsWrite, [dir]);
+    assert.equal(report?.childrenInherit, model.inheritedByChildren);
     await manager.stop('granted');
   });
+
+  test('inspect under permissions: allowed where Node can allow the inspector, refused with the reason elsewhere', async () => {
+    const options = { name: 'debugged', path: 'files', isolation: 'process' as const, permissions: {}, inspect: 0 };
+    if (!model.grants.has('inspector')) {
+      await assert.rejects(manager.load(options), (e: Error & { code: string }) => e.code === 'EINVALIDOPTIONS' && /turns the inspector off \(Node 24\.12 and later can allow it\)/.test(e.message));
+      return;
+    }
+    await manager.load(options);
+    assert.equal(reportOf('debugged')?.scopes.inspector, true);
+    await manager.stop('debugged');
+  });
 });
+

@@ -22,6 +22,7 @@ export type { Project, ProjectResolution } from './project';
 export { ExtensionManager } from './extensions/manager';
 export type { ExtensionManagerOptions, ExtensionInfo, ExtensionState, ExtensionLogEvent, ExtensionExitEvent, ExtensionRestartEvent, ExtensionProgressEvent } from './extensions/manager';
 export type { LoadOptions, Isolation, Permissions, Limits, RestartPolicy } from './extensions/load-options';
+export type { PermissionReport } from './extensions/permission-report';
 export type { ExtensionHandle, RemoteMethods, SyncMethods } from './extensions/handle';
 export { ExtensionError } from './extensions/extension-error';
 export { ExtensionBase } from './extensions/extension-base';

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { MessageChannel, Worker } from 'node:worker_threads';
+import { nodeFeatures, type PermissionScope } from '../node-features';
 import { SYNC_STATE_BYTES, SyncCaller } from '../rpc/sync-call';
 import { processTransport } from '../rpc/process-transport';
 import type { Transport } from '../rpc/transport';
@@ -114,12 +115,25 @@ export function processExecArgv(spec: ExtensionSpec, treeDir: string | undefined
   if (spec.inspect !== undefined) argv.push(`--inspect=127.0.0.1:${spec.inspect}`);
   const permissions = spec.permissions;
   if (permissions !== undefined) {
-    argv.push('--experimental-permission', '--disable-warning=ExperimentalWarning');
-    const readable = [runtimeDir, spec.directory, ...(treeDir === undefined ? [] : [treeDir]), ...(permissions.fsRead ?? [])];
-    for (const dir of readable) argv.push(`--allow-fs-read=${dir}`);
-    for (const dir of permissions.fsWrite ?? []) argv.push(`--allow-fs-write=${dir}`);
-    if (permissions.childProcess === true) argv.push('--allow-child-process');
-    if (permissions.worker === true) argv.push('--allow-worker');
+    // The extension runs on this Node (fork uses process.execPath): its flags are this Node's.
+    const model = nodeFeatures().permission;
+    argv.push(model.flag);
+    if (model.experimental) argv.push('--disable-warning=ExperimentalWarning');
+    const grant = (scope: PermissionScope, value?: string): void => {
+      const flag = model.grants.get(scope);
+      if (flag !== undefined) argv.push(value === undefined ? flag : `${flag}=${value}`);
+    };
+    for (const dir of readablePaths(spec, treeDir)) grant('fs.read', dir);
+    for (const dir of permissions.fsWrite ?? []) grant('fs.write', dir);
+    if (permissions.childProcess === true) grant('child');
+    if (permissions.worker === true) grant('worker');
+    // The model turns the inspector off unless this Node can allow it (checked when the spec was made).
+    if (spec.inspect !== undefined) grant('inspector');
   }
   return argv;
+}
+
+/** What a process extension under permissions may read: the runtime, its own directory and tree, and what it was granted. */
+export function readablePaths(spec: ExtensionSpec, treeDir: string | undefined): string[] {
+  return [runtimeDir, spec.directory, ...(treeDir === undefined ? [] : [treeDir]), ...(spec.permissions?.fsRead ?? [])];
 }

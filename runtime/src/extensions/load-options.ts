@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import npa from 'npm-package-arg';
 import { InputError } from '../errors';
+import { nodeFeatures } from '../node-features';
 import { assertValidName, nameProblem } from '../names';
 import { resolveInside } from '../paths';
 import { ProxiedSingleton } from './proxied-singleton';
@@ -10,8 +11,9 @@ export type Isolation = 'worker' | 'process';
 
 /**
  * Node's permission model for a process extension: a seat belt against mistakes, not a sandbox.
- * Node 20 does not restrict the network, and granting `childProcess` or `worker` lets the
- * extension start code without these restrictions.
+ * No Node line this runs on restricts the network. Workers stay under the model; child processes
+ * inherit it from Node 22.18 / 24.4, so before that granting `childProcess` lets the extension
+ * start unrestricted code (runtime/README.md has the table per Node line).
  */
 export interface Permissions {
   /** Paths the extension may read, besides its own directory, its dependency tree and the runtime. */
@@ -111,6 +113,12 @@ export function normalizeLoadOptions(root: string, options: LoadOptions, default
   }
   const inspect = options.inspect;
   if (inspect !== undefined && !(Number.isInteger(inspect) && inspect >= 0 && inspect <= 65535)) throw new InputError('EINVALIDOPTIONS', `${where}: inspect must be a port number, got ${String(inspect)}.`);
+  if (inspect !== undefined && options.permissions !== undefined && !nodeFeatures().permission.grants.has('inspector')) {
+    throw new InputError(
+      'EINVALIDOPTIONS',
+      `${where}: inspect and permissions do not go together on Node ${process.versions.node}: its permission model turns the inspector off (Node 24.12 and later can allow it). Debug the extension without permissions, or run the host on a newer Node.`,
+    );
+  }
   const env = options.env ?? {};
   for (const [key, value] of Object.entries(env)) {
     if (typeof value !== 'string') throw new InputError('EINVALIDOPTIONS', `${where}: env.${key} must be a string.`);

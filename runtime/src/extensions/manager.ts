@@ -10,6 +10,7 @@ import { ExtensionError } from './extension-error';
 import type { RemoteObject } from './remote-object';
 import { createHandle, type ExtensionHandle } from './handle';
 import { normalizeLoadOptions, type ExtensionSpec, type Isolation, type LoadOptions } from './load-options';
+import type { PermissionReport } from './permission-report';
 import { hostSingleton, ProxiedSingleton, singletonKey, type SingletonClass } from './proxied-singleton';
 import { Runner } from './runner';
 import { watchDirectory } from './watch';
@@ -43,6 +44,8 @@ export interface ExtensionInfo {
   /** Host functions the extension still holds a proxy for. */
   lentFunctions: number;
   lastError: { code: string; message: string } | undefined;
+  /** A process extension under `permissions`: what Node lets it do, as its own process answers. */
+  permissions: PermissionReport | undefined;
 }
 
 export interface ExtensionLogEvent {
@@ -181,6 +184,7 @@ export class ExtensionManager extends EventEmitter {
         pendingCalls: stats?.pending ?? 0,
         lentFunctions: stats?.lent ?? 0,
         lastError: extension.lastError === undefined ? undefined : { code: extension.lastError.code, message: extension.lastError.message },
+        permissions: runner?.permissions,
       };
     });
   }

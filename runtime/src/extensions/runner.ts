@@ -6,9 +6,10 @@ import type { WireError } from '../rpc/protocol';
 import { fromWireError } from '../rpc/wire-error';
 import type { BootInit } from './child/boot';
 import { ExtensionError } from './extension-error';
-import { launch, type Launched } from './launch';
+import { launch, readablePaths, type Launched } from './launch';
 import type { ExtensionSpec } from './load-options';
 import { OutputTail } from './output-tail';
+import type { PermissionReport } from './permission-report';
 
 export type RunnerState = 'starting' | 'running' | 'stopping' | 'exited';
 
@@ -32,6 +33,8 @@ export class Runner {
   readonly peer: RpcPeer;
   state: RunnerState = 'starting';
   methods: readonly string[] = [];
+  /** What the extension may do under the permission model, as it reported at start. */
+  permissions: PermissionReport | undefined;
   readonly exited: Promise<ExtensionError | undefined>;
   private readonly launched: Launched;
   private readonly stdout: OutputTail;
@@ -53,6 +56,7 @@ export class Runner {
       apiNames: Object.keys(spec.apis),
       callTimeoutMs: spec.limits.callTimeoutMs,
       inspect: spec.isolation === 'worker' ? spec.inspect : undefined,
+      permissionPaths: spec.permissions === undefined ? undefined : { fsRead: readablePaths(spec, treeDir), fsWrite: spec.permissions.fsWrite ?? [] },
     };
     this.launched = launch(spec, init);
     this.stdout = new OutputTail(this.launched.stdout, (line) => hooks.onLog('stdout', line));
@@ -70,7 +74,7 @@ export class Runner {
       onControl: (type, data) => {
         if (type === 'ready' && this.state === 'starting') {
           this.state = 'running';
-          this.methods = (data as { methods: string[] }).methods;
+          ({ methods: this.methods, permissions: this.permissions } = data as { methods: string[]; permissions?: PermissionReport });
           markReady();
         } else if (type === 'failed') {
           const cause = fromWireError(data as WireError, `extension "${spec.name}"`);

@@ -9,8 +9,10 @@ import { RpcPeer } from '../../rpc/peer';
 import type { Transport } from '../../rpc/transport';
 import { toWireError } from '../../rpc/wire-error';
 import { ExtensionBase } from '../extension-base';
+import { permissionReport } from '../permission-report';
 import { enterExtensionSide } from '../extension-side';
-import type { EsmHookData } from './esm-hooks';
+import { nodeFeatures } from '../../node-features';
+import { type EsmHookData, routeImport } from './esm-hooks';
 import { provideRuntimeToCommonJs } from './provide-runtime';
 
 /** What the manager tells a starting extension (worker data, or the process's argument). */
@@ -23,6 +25,8 @@ export interface BootInit {
   callTimeoutMs: number;
   /** Worker mode only: a process extension gets `--inspect` on its command line instead. */
   inspect: number | undefined;
+  /** Process mode under permissions: the paths granted, which the extension's report confirms. */
+  permissionPaths: { fsRead: string[]; fsWrite: string[] } | undefined;
 }
 
 /** The extension-facing entry of the runtime (`multiverse` inside extensions): small, so start-up stays fast. */
@@ -68,7 +72,8 @@ export function boot(init: BootInit, transport: Transport, exit: (code: number) 
       extension = new Extension();
       await extension.beforeModuleLoaded();
       await extension.onModuleLoaded(module);
-      peer.control('ready', { methods: [...methodsOf(extension)].sort() });
+      const permissions = init.permissionPaths === undefined ? undefined : permissionReport(init.permissionPaths);
+      peer.control('ready', { methods: [...methodsOf(extension)].sort(), permissions });
     } catch (error) {
       // The host terminates the extension when it reads this, after the message has crossed.
       peer.control('failed', toWireError(error));
@@ -87,29 +92,49 @@ async function stopAndExit(extension: ExtensionBase | undefined, exit: (code: nu
 }
 
 async function loadEntry(init: BootInit): Promise<unknown> {
+  const esm = isEsModule(init.entry);
+  routeImports(init, esm);
   // Node 20.19+ can require() an ES module, but that would bypass the ESM hooks that provide
-  // 'multiverse' to it, so the format is decided up front, the way Node decides it.
-  if (!isEsModule(init.entry)) {
+  // 'multiverse' to it on Node 20, so the format is decided up front, the way Node decides it.
+  if (!esm) {
     // The entry is only known at run time; loading it with the CommonJS loader is the point here.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(init.entry) as unknown;
   }
+  return (await import(pathToFileURL(init.entry).href)) as unknown;
+}
+
+type RegisterHooks = (hooks: { resolve: (specifier: string, context: { parentURL?: string; conditions?: string[] }, next: (specifier: string, context?: object) => { url: string }) => { url: string } }) => unknown;
+
+/**
+ * Routes the extension's ES imports (see esm-hooks.ts). Where Node has synchronous in-thread hooks
+ * they cost next to nothing, so every extension gets them, and `import()` from CommonJS resolves in
+ * the tree too; `require` is already routed by provideRuntimeToCommonJs. On Node 20 the only hooks
+ * run on a thread of their own (~40 ms to start, and a worker under the permission model), so only
+ * ES module extensions get them.
+ */
+function routeImports(init: BootInit, esm: boolean): void {
   const data: EsmHookData = {
     self: pathToFileURL(selfEntry).href,
     directory: pathToFileURL(init.directory + path.sep).href,
     tree: init.treeDir === undefined ? undefined : pathToFileURL(path.join(init.treeDir, 'package.json')).href,
   };
+  if (nodeFeatures().syncHooks) {
+    const registerHooks = (Module as unknown as { registerHooks: RegisterHooks }).registerHooks;
+    registerHooks({ resolve: (specifier, context, next) => (context.conditions?.includes('require') === true ? next(specifier, context) : routeImport(data, specifier, context, next)) });
+    return;
+  }
+  if (!esm) return;
   try {
     register(pathToFileURL(path.join(__dirname, 'esm-hooks.js')).href, { data });
   } catch (error) {
     if ((error as { code?: unknown }).code !== 'ERR_ACCESS_DENIED') throw error;
     throw new InputError(
       'EESMPERMISSION',
-      `${init.entry} is an ES module: Node 20 runs the module hooks that provide 'multiverse' to it on a worker thread, which the permission model forbids. Add permissions.worker: true, or write the extension as CommonJS.`,
+      `${init.entry} is an ES module: Node ${process.versions.node} runs the module hooks that provide 'multiverse' to it on a worker thread, which the permission model forbids. Add permissions.worker: true, write the extension as CommonJS, or run it on Node 22.15 or later (in-thread hooks).`,
       { cause: error },
     );
   }
-  return (await import(pathToFileURL(init.entry).href)) as unknown;
 }
 
 /** `.mjs`, or `.js` under a package.json with "type": "module" (the nearest one decides). */

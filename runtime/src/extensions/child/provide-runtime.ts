@@ -17,7 +17,10 @@ export function provideRuntimeToCommonJs(selfEntry: string, directory: string, t
   moduleInternals._resolveFilename = function (request, parent, isMain, options) {
     if (request === 'multiverse') return selfEntry;
     const from = parent?.filename;
-    if (treeDir !== undefined && options === undefined && typeof from === 'string' && from.startsWith(inside) && isBareSpecifier(request)) {
+    // Only explicit `paths` (require.resolve(x, { paths })) opt out of the tree, not any options
+    // object: Node 24 passes an empty one from a plain require.resolve(x) (since require.resolve
+    // runs through module.registerHooks, 24.15), which sent it to the app's node_modules.
+    if (treeDir !== undefined && !hasPaths(options) && typeof from === 'string' && from.startsWith(inside) && isBareSpecifier(request)) {
       try {
         return original.call(this, request, parent, isMain, { paths: [treeDir] });
       } catch {
@@ -26,6 +29,10 @@ export function provideRuntimeToCommonJs(selfEntry: string, directory: string, t
     }
     return original.call(this, request, parent, isMain, options);
   };
+}
+
+function hasPaths(options: unknown): boolean {
+  return typeof options === 'object' && options !== null && (options as { paths?: unknown }).paths !== undefined;
 }
 
 export function isBareSpecifier(specifier: string): boolean {
