@@ -64,8 +64,11 @@ export class Ctx implements vscode.Disposable {
         { scheme: 'file', language: 'typescriptreact' },
       ],
       outputChannel: this.output,
-      // The server reads `singletons` from here at start and from didChangeConfiguration afterwards.
-      initializationOptions: { singletons: vscode.workspace.getConfiguration('multiverse').get<string[]>('singletons', []) },
+      // The server reads `singletons` and `node` from here at start and from didChangeConfiguration afterwards.
+      initializationOptions: {
+        singletons: vscode.workspace.getConfiguration('multiverse').get<string[]>('singletons', []),
+        node: vscode.workspace.getConfiguration('multiverse').get<object>('node', {}),
+      },
       synchronize: { configurationSection: 'multiverse' },
       middleware: {
         didOpen: async (document, next) => {

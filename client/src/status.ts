@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import { conflictCount } from './model/conflict-nodes';
+import { nodeSummary } from './model/node-summary';
 import { plural } from './model/node-view';
 import { ConflictsRequest } from './model/protocol';
 import { CONFLICTS_VIEW } from './views/conflicts-view';
@@ -17,6 +18,8 @@ export class ConflictStatus {
   private readonly language: vscode.LanguageStatusItem;
   /** Counts each refresh, so an older answer arriving late never overwrites a newer one. */
   private sequence = 0;
+  /** Which Node the answers follow, per folder (see nodeSummary). */
+  private node: string[] = [];
 
   constructor(private readonly ctx: Ctx) {
     this.bar = vscode.window.createStatusBarItem('multiverse.conflicts', vscode.StatusBarAlignment.Left, 10);
@@ -44,8 +47,10 @@ export class ConflictStatus {
   async refresh(): Promise<void> {
     const sequence = ++this.sequence;
     try {
-      const counts = conflictCount(await this.ctx.request(ConflictsRequest, {}));
+      const result = await this.ctx.request(ConflictsRequest, {});
+      const counts = conflictCount(result);
       if (sequence !== this.sequence) return;
+      this.node = nodeSummary(result, (uri) => vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(uri))?.name ?? uri);
       this.show(counts.errors + counts.warnings === 0 ? 'no conflicts' : plural(counts.errors + counts.warnings, 'conflict'), counts);
     } catch (error) {
       if (sequence !== this.sequence) return;
@@ -57,7 +62,8 @@ export class ConflictStatus {
     const total = counts === undefined ? 0 : counts.errors + counts.warnings;
     const icon = problem !== undefined ? '$(debug-disconnect)' : total === 0 ? '$(check)' : counts !== undefined && counts.errors > 0 ? '$(error)' : '$(warning)';
     this.bar.text = `${icon} Multiverse: ${text}`;
-    this.bar.tooltip = problem ?? (counts === undefined ? 'Multiverse is analysing the dependency trees' : `${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')}: click to open the Conflicts view`);
+    const summary = counts === undefined ? 'Multiverse is analysing the dependency trees' : `${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')}: click to open the Conflicts view`;
+    this.bar.tooltip = problem ?? [summary, ...this.node].join('\n');
     this.bar.backgroundColor = counts !== undefined && counts.errors > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.bar.show();
     this.language.text = text;

@@ -161,7 +161,7 @@ function escapeDiagnostic(index: AnalysisIndex, file: string, site: ImportSite, 
   if (!index.routing) return undefined;
   let failure: unknown;
   try {
-    index.routing.resolve(site.specifier, file, { conditions: site.conditions });
+    index.routing.resolve(site.specifier, file, { conditions: site.conditions, node: index.node.version });
     return undefined;
   } catch (error) {
     failure = error;
@@ -194,7 +194,7 @@ function namespaceSourceDiagnostics(document: TextDocument, file: string, index:
   for (const site of findImports(file, document.getText())) {
     const name = packageNameOf(site.specifier);
     if (name === null || site.typeOnly) continue;
-    const refusal = refusedImport(routing, file, site);
+    const refusal = refusedImport(routing, file, site, index.node.version);
     if (!refusal) continue;
     const plain = plainNodePath(index, file, site);
     const outside =
@@ -214,9 +214,9 @@ function namespaceSourceDiagnostics(document: TextDocument, file: string, index:
 }
 
 /** The runtime's refusal of an import, when the namespace cannot serve it. */
-function refusedImport(routing: Routing, file: string, site: ImportSite): NamespaceModuleNotFoundError | undefined {
+function refusedImport(routing: Routing, file: string, site: ImportSite, node: string): NamespaceModuleNotFoundError | undefined {
   try {
-    routing.resolve(site.specifier, file, { conditions: site.conditions });
+    routing.resolve(site.specifier, file, { conditions: site.conditions, node });
     return undefined;
   } catch (error) {
     return error instanceof NamespaceModuleNotFoundError ? error : undefined;
@@ -226,7 +226,7 @@ function refusedImport(routing: Routing, file: string, site: ImportSite): Namesp
 /** What Node alone would load for the import (no namespaces), if anything. */
 function plainNodePath(index: AnalysisIndex, file: string, site: ImportSite): string | undefined {
   try {
-    return resolveModule(site.specifier, file, { conditions: site.conditions, cache: index.resolverCache }).path;
+    return resolveModule(site.specifier, file, { conditions: site.conditions, node: index.node.version, cache: index.resolverCache }).path;
   } catch {
     return undefined;
   }

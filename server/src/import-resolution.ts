@@ -10,16 +10,18 @@ export interface ImportResolution {
 }
 
 /**
- * Resolves `specifier` imported from `fromFile` exactly as the program will at run time: through the
+ * Resolves `specifier` imported from `fromFile` exactly as the program will at run time, on the
+ * project's Node (`index.node`, not the editor's, which runs this server): through the
  * runtime's own project routing (`loadProject(dir).resolve`: app code importing a package a
  * namespace provides goes to that namespace, code inside a namespace stays inside it), or with the
  * runtime's resolver alone when the project's namespaces are not installed (then Node's lookup is
  * what runs). Throws the resolver's error when nothing is found.
  */
 export function resolveImport(index: AnalysisIndex, fromFile: string, specifier: string, conditions: 'import' | 'require'): ImportResolution {
+  const node = index.node.version;
   const resolution: ProjectResolution = index.routing
-    ? index.routing.resolve(specifier, fromFile, { conditions })
-    : { ...resolveModule(specifier, fromFile, { conditions, cache: index.resolverCache }), namespace: null };
+    ? index.routing.resolve(specifier, fromFile, { conditions, node })
+    : { ...resolveModule(specifier, fromFile, { conditions, node, cache: index.resolverCache }), namespace: null };
   const copy = resolution.packageRoot === null ? undefined : index.nodeAtPath(resolution.packageRoot);
   return { resolution, copy: copy && !copy.node.isRoot ? copy : undefined };
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import type { ResolveResult } from './protocol';
+import { detectProjectNode } from './project-node';
+import type { NodeInfo, NodeSettings, ResolveResult } from './protocol';
 import { analyzeProject, ConfigError, loadProject, ManifestError, ResolverCache, type AnalyzeOptions, type PackageNode, type Project as Routing, type ProjectAnalysis, type TreeGraph } from 'multiverse';
 
 /** A package copy located in one of the project's trees. */
@@ -29,7 +30,12 @@ export class AnalysisIndex {
    */
   readonly routing: Routing | null;
 
-  constructor(readonly analysis: ProjectAnalysis, readonly generation: number) {
+  constructor(
+    readonly analysis: ProjectAnalysis,
+    readonly generation: number,
+    /** The Node that runs the project: every answer follows its rules. */
+    readonly node: NodeInfo,
+  ) {
     this.routing = routingOf(analysis.projectDir);
     for (const graph of [analysis.main, ...analysis.namespaces]) {
       for (const node of graph.nodes) if (!this.byPath.has(node.path)) this.byPath.set(node.path, { graph, node });
@@ -111,7 +117,7 @@ export class Project {
     readonly dir: string,
     readonly uri: string,
     private readonly events: ProjectEvents,
-    private readonly options: () => Pick<AnalyzeOptions, 'singletons'>,
+    private readonly options: () => Pick<AnalyzeOptions, 'singletons'> & { node: NodeSettings },
   ) {}
 
   /** Re-analyses after `delay` ms; calls within the delay collapse into one. */
@@ -142,11 +148,12 @@ export class Project {
     const generation = ++this.generation;
     const started = performance.now();
     try {
-      const analysis = await analyzeProject(this.dir, { ...this.options(), signal: controller.signal });
+      const { singletons, node: nodeSettings } = this.options();
+      const [analysis, node] = await Promise.all([analyzeProject(this.dir, { singletons, signal: controller.signal }), detectProjectNode(this.dir, nodeSettings)]);
       if (controller.signal.aborted || this.disposed) return;
-      this.index = new AnalysisIndex(analysis, generation);
+      this.index = new AnalysisIndex(analysis, generation, node);
       this.problem = undefined;
-      this.events.log(`Analysed ${this.dir} in ${Math.round(performance.now() - started)} ms: ${analysis.main.nodes.length - 1} packages, ${analysis.namespaces.length} namespace tree(s), ${analysis.conflicts.length} conflict(s)`);
+      this.events.log(`Analysed ${this.dir} in ${Math.round(performance.now() - started)} ms: ${analysis.main.nodes.length - 1} packages, ${analysis.namespaces.length} namespace tree(s), ${analysis.conflicts.length} conflict(s); answers for Node ${node.version} (${node.source})`);
     } catch (error) {
       if (controller.signal.aborted || this.disposed) return;
       this.problem = inputProblem(error);

@@ -121,7 +121,29 @@ export interface ConflictsParams {
 }
 
 export interface ConflictsResult {
-  folders: { folder: string; conflicts: ConflictItem[] }[];
+  /** `node`: the Node version the folder's answers follow (see {@link NodeInfo}). */
+  folders: { folder: string; conflicts: ConflictItem[]; node: NodeInfo }[];
+}
+
+/**
+ * The Node that runs a workspace folder's program, whose rules (conditions, imports rules) every
+ * answer about the folder follows.
+ */
+export interface NodeInfo {
+  /** "24.22.3", or a line ("22") when only a hint named one. */
+  version: string;
+  /** Where the version came from: a setting, the node on the PATH, a hint file, or the editor's own Node. */
+  source: string;
+  /** Settings or executables that were tried first and failed, with why. */
+  problems?: string[];
+  /** Version hints in the project (.nvmrc, .node-version, engines.node, volta.node) and whether `version` meets each (null: not a version). */
+  hints: { source: string; value: string; satisfied: boolean | null }[];
+}
+
+/** The `multiverse.node` settings: the project's Node executable, or its version. */
+export interface NodeSettings {
+  path?: string;
+  version?: string;
 }
 
 /** `multiverse/conflicts`: every conflict of every workspace folder. */
@@ -150,6 +172,8 @@ export interface ResolveResult {
   chains: string[];
   /** Other installed copies of the same package in the project. */
   otherCopies: PackageCopy[];
+  /** The rules of the answer: the project's Node, the loader and the conditions it matches. */
+  rules: { node: string; loader: 'require' | 'import'; conditions: string[] };
 }
 
 /** `multiverse/resolve`: which copy an import loads; `null` when there is no import at the position. */

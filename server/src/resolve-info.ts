@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { dependencyChains, formatChain } from 'multiverse';
+import { dependencyChains, formatChain, nodeFeatures } from 'multiverse';
 import type { MarkupContent } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import { resolveImport } from './import-resolution';
@@ -17,6 +17,7 @@ export function describeImport(index: AnalysisIndex, fromFile: string, specifier
   const known = index.describedImports.get(key);
   if (known) return known;
   const { resolution, copy } = resolveImport(index, fromFile, specifier, conditions);
+  const features = nodeFeatures(index.node.version);
   const chains = copy ? dependencyChains(copy.graph, copy.node.id, 3).map((chain) => formatChain(copy.graph, chain)) : [];
   const name = resolution.packageName ?? packageNameOf(specifier);
   const otherCopies: PackageCopy[] =
@@ -36,14 +37,16 @@ export function describeImport(index: AnalysisIndex, fromFile: string, specifier
     format: resolution.format,
     chains,
     otherCopies,
+    rules: { node: features.version, loader: conditions, conditions: [...features.conditions[conditions]] },
   };
   index.describedImports.set(key, result);
   return result;
 }
 
-/** Hover text: tree, package@version, the file as a link, why it is there, the other copies. */
+/** Hover text: tree, package@version, the file as a link, why it is there, the other copies, and the rules it follows. */
 export function hoverMarkdown(result: ResolveResult, projectDir: string): MarkupContent {
-  if (result.builtin) return { kind: 'markdown', value: `Node.js built-in \`${result.uri}\`` };
+  const rules = `Node ${result.rules.node} · ${result.rules.loader} · conditions ${result.rules.conditions.join(', ')}`;
+  if (result.builtin) return { kind: 'markdown', value: `Node.js built-in \`${result.uri}\`\n\n${rules}` };
   const tree = result.namespace === null ? 'main tree' : `namespace \`${result.namespace}\``;
   const pkg = result.packageName ? `**${result.packageName}@${result.version ?? '?'}**` : '**project file**';
   const file = URI.parse(result.uri).fsPath;
@@ -58,6 +61,7 @@ export function hoverMarkdown(result: ResolveResult, projectDir: string): Markup
     }
     lines.push('', `Other copies: ${[...counts].map(([label, n]) => (n > 1 ? `${label} ×${n}` : label)).join(', ')}`);
   }
+  lines.push('', rules);
   return { kind: 'markdown', value: lines.join('\n') };
 }
 

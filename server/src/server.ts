@@ -34,6 +34,7 @@ import { runInstall } from './install-command';
 import { JsonLocator } from './json-locations';
 import { manifestHover } from './manifest-hover';
 import { isInside, Project } from './project';
+import { clearNodeCache } from './project-node';
 import {
   Commands,
   ConflictsRequest,
@@ -43,6 +44,7 @@ import {
   type ConflictsParams,
   type ConflictsResult,
   type InstallArguments,
+  type NodeSettings,
   type NamespacesParams,
   type NamespacesResult,
   type ResolveParams,
@@ -55,7 +57,10 @@ import { version } from './version';
 import { conflictsView, namespacesView, treeView } from './views';
 
 /** Files whose changes alter a dependency graph. node_modules is watched through npm's hidden lockfile, which every install rewrites, instead of every file under it. */
-export const WATCHED_GLOBS = ['**/package.json', '**/package-lock.json', '**/npm-shrinkwrap.json', '**/multiverse.json', '**/node_modules/.package-lock.json', '**/.multiverse/map.json'];
+export const WATCHED_GLOBS = ['**/package.json', '**/package-lock.json', '**/npm-shrinkwrap.json', '**/multiverse.json', '**/node_modules/.package-lock.json', '**/.multiverse/map.json', '**/.nvmrc', '**/.node-version'];
+
+/** Names of the files that change a folder's analysis (the version files change which Node it answers for). */
+const RELEVANT_FILES = new Set(['package.json', 'package-lock.json', 'npm-shrinkwrap.json', 'multiverse.json', '.package-lock.json', 'map.json', '.nvmrc', '.node-version']);
 
 /** Quiet period after a file event before re-analysing: a save or an install fires bursts. */
 const ANALYSIS_DELAY_MS = 50;
@@ -76,6 +81,8 @@ export class MultiverseServer {
   /** Diagnostics being published after an analysis (they read manifests from disk). */
   private readonly publishing = new Set<Promise<void>>();
   private singletons: string[] = [];
+  /** `multiverse.node`: which Node runs the projects, when the user says so. */
+  private nodeSettings: NodeSettings = {};
   /** Imports of each document version, parsed once for its hovers and diagnostics. */
   private readonly importCache = new WeakMap<TextDocument, ReturnType<typeof findImports>>();
 
@@ -118,6 +125,7 @@ export class MultiverseServer {
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(URI.parse(params.rootUri).fsPath) }] : []);
     for (const folder of folders) this.addFolder(folder.uri);
     this.singletons = singletonsFrom(params.initializationOptions);
+    this.nodeSettings = nodeSettingsFrom(params.initializationOptions);
     this.host.log(`Multiverse server ${version} starting with ${folders.length} workspace folder(s)`);
     return {
       capabilities: {
@@ -172,6 +180,9 @@ export class MultiverseServer {
   didChangeConfiguration(params: DidChangeConfigurationParams): void {
     const settings = (params.settings as { multiverse?: unknown } | null)?.multiverse;
     this.singletons = singletonsFrom(settings);
+    this.nodeSettings = nodeSettingsFrom(settings);
+    // A changed setting may point at a Node that was just installed: ask every executable again.
+    clearNodeCache();
     for (const project of this.projects.values()) project.schedule(ANALYSIS_DELAY_MS);
   }
 
@@ -291,7 +302,7 @@ export class MultiverseServer {
   async conflicts(params: ConflictsParams): Promise<ConflictsResult> {
     const folders = [];
     for (const project of await this.selectProjects(params.folder)) {
-      if (project.index) folders.push({ folder: project.uri, conflicts: await conflictsView(project.index, this.documents, this.locator) });
+      if (project.index) folders.push({ folder: project.uri, conflicts: await conflictsView(project.index, this.documents, this.locator), node: project.index.node });
     }
     return { folders };
   }
@@ -333,7 +344,7 @@ export class MultiverseServer {
         .finally(() => this.publishing.delete(done));
       this.publishing.add(done);
     };
-    const project = new Project(URI.parse(uri).fsPath, uri, { onChanged, log: (m) => this.host.log(m) }, () => ({ singletons: this.singletons }));
+    const project = new Project(URI.parse(uri).fsPath, uri, { onChanged, log: (m) => this.host.log(m) }, () => ({ singletons: this.singletons, node: this.nodeSettings }));
     this.projects.set(uri, project);
     return project;
   }
@@ -357,7 +368,7 @@ export class MultiverseServer {
   private fileChanged(uri: string): void {
     const file = URI.parse(uri).fsPath;
     const name = path.basename(file);
-    const relevant = name === 'package.json' || name === 'package-lock.json' || name === 'npm-shrinkwrap.json' || name === 'multiverse.json' || name === '.package-lock.json' || name === 'map.json';
+    const relevant = RELEVANT_FILES.has(name);
     // An install touches thousands of manifests under node_modules; npm's hidden lockfile, rewritten
     // at its end, stands for all of them.
     const underNodeModules = file.split(path.sep).includes('node_modules');
@@ -419,6 +430,13 @@ export class MultiverseServer {
 function singletonsFrom(settings: unknown): string[] {
   const list = (settings as { singletons?: unknown } | null | undefined)?.singletons;
   return Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string') : [];
+}
+
+function nodeSettingsFrom(settings: unknown): NodeSettings {
+  const node = (settings as { node?: unknown } | null | undefined)?.node;
+  if (typeof node !== 'object' || node === null) return {};
+  const { path: nodePath, version } = node as Record<string, unknown>;
+  return { path: typeof nodePath === 'string' && nodePath !== '' ? nodePath : undefined, version: typeof version === 'string' && version !== '' ? version : undefined };
 }
 
 function errorMessage(error: unknown): string {

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { conflictChildren, conflictCount, conflictFix, conflictRootNodes, describeConflictNode, groupConflicts, type ConflictNode } from '../../client/src/model/conflict-nodes';
-import { conflict, FOLDER } from './samples';
+import { conflict, FOLDER, NODE } from './samples';
 
 test('conflicts group by package: errors first, then the most conflicted, then by name', () => {
   const [folder] = groupConflicts({
     folders: [
       {
         folder: FOLDER,
+        node: NODE,
         conflicts: [
           conflict('b-warn', { severity: 'warning' }),
           conflict('c-error'),
@@ -30,21 +31,21 @@ test('conflicts group by package: errors first, then the most conflicted, then b
 });
 
 test('one group with an error and a warning counts as an error', () => {
-  const [folder] = groupConflicts({ folders: [{ folder: FOLDER, conflicts: [conflict('react', { severity: 'warning' }), conflict('react')] }] });
+  const [folder] = groupConflicts({ folders: [{ folder: FOLDER, node: NODE, conflicts: [conflict('react', { severity: 'warning' }), conflict('react')] }] });
   assert.equal(folder?.groups[0]?.severity, 'error');
 });
 
 test('one folder shows its groups at the top; several folders each get a level, and folders without conflicts are left out', () => {
-  const single = conflictRootNodes({ folders: [{ folder: FOLDER, conflicts: [conflict('react')] }] });
+  const single = conflictRootNodes({ folders: [{ folder: FOLDER, node: NODE, conflicts: [conflict('react')] }] });
   assert.deepEqual(
     single.map((n) => n.kind),
     ['group'],
   );
   const multi = conflictRootNodes({
     folders: [
-      { folder: FOLDER, conflicts: [conflict('react')] },
-      { folder: 'file:///work/b', conflicts: [conflict('vue')] },
-      { folder: 'file:///work/clean', conflicts: [] },
+      { folder: FOLDER, node: NODE, conflicts: [conflict('react')] },
+      { folder: 'file:///work/b', node: NODE, conflicts: [conflict('vue')] },
+      { folder: 'file:///work/clean', node: NODE, conflicts: [] },
     ],
   });
   assert.deepEqual(
@@ -60,7 +61,7 @@ test('what fixes a conflict decides its menu: isolate main-tree conflicts, insta
   assert.equal(conflictFix(conflict('react', { kind: 'singleton', namespace: 'legacy' })), null, 'already in a namespace');
   assert.equal(conflictFix(conflict('legacy', { kind: 'namespace-stale' })), 'install');
   assert.equal(conflictFix(conflict('react', { kind: 'ambiguous' })), null);
-  const [group] = conflictRootNodes({ folders: [{ folder: FOLDER, conflicts: [conflict('react'), conflict('react', { kind: 'namespace-not-installed' })] }] });
+  const [group] = conflictRootNodes({ folders: [{ folder: FOLDER, node: NODE, conflicts: [conflict('react'), conflict('react', { kind: 'namespace-not-installed' })] }] });
   assert.equal(describeConflictNode(group as ConflictNode).contextValue, 'conflictGroup.isolatable.installable');
   const [, installable] = conflictChildren(group as ConflictNode);
   assert.equal(describeConflictNode(installable as ConflictNode).contextValue, 'conflict.installable');
@@ -82,8 +83,8 @@ test('a conflict row carries its message, kind, namespace and dependents', () =>
 test('counts errors and warnings across folders', () => {
   const counts = conflictCount({
     folders: [
-      { folder: FOLDER, conflicts: [conflict('a'), conflict('b', { severity: 'warning' })] },
-      { folder: 'file:///b', conflicts: [conflict('c')] },
+      { folder: FOLDER, node: NODE, conflicts: [conflict('a'), conflict('b', { severity: 'warning' })] },
+      { folder: 'file:///b', node: NODE, conflicts: [conflict('c')] },
     ],
   });
   assert.deepEqual(counts, { errors: 2, warnings: 1 });

@@ -1,9 +1,11 @@
-import type { ConflictItem, FolderNamespaces, NamespaceInfo, TreeItem } from '../../server/src/protocol';
+import type { ConflictItem, FolderNamespaces, NamespaceInfo, NodeInfo, TreeItem } from '../../server/src/protocol';
 
 // Server answers as the custom requests return them, built field by field so each test states
 // only what it is about.
 
 export const FOLDER = 'file:///work/app';
+
+export const NODE: NodeInfo = { version: '24.22.3', source: 'node on the PATH (/usr/local/bin/node)', hints: [] };
 
 export function namespaceInfo(name: string, overrides: Partial<NamespaceInfo> = {}): NamespaceInfo {
   return { name, state: 'installed', root: `${FOLDER}/.multiverse/${name}`, dependencies: {}, shared: [], scope: [], packageCount: 0, ...overrides };

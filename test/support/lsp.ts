@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
 import type * as HostModule from '../../server/src/host';
 import type * as ImportsModule from '../../server/src/imports';
+import type * as ProjectNodeModule from '../../server/src/project-node';
 import type * as ProtocolModule from '../../server/src/protocol';
 import type * as ServerModule from '../../server/src/server';
 import { repoRoot } from './paths';
@@ -16,6 +17,8 @@ export const { MultiverseServer } = load(path.join(repoRoot, 'out', 'server', 's
 export type MultiverseServer = ServerModule.MultiverseServer;
 /** The import parser the hovers and diagnostics use. */
 export const imports = load(path.join(repoRoot, 'out', 'server', 'imports.js')) as typeof ImportsModule;
+/** How the server finds the Node that runs a project. */
+export const projectNode = load(path.join(repoRoot, 'out', 'server', 'project-node.js')) as typeof ProjectNodeModule;
 /** The request types clients use, from the one shared protocol file. */
 export const protocol = load(path.join(repoRoot, 'out', 'server', 'protocol.js')) as typeof ProtocolModule;
 

@@ -8,7 +8,7 @@ import type { NamespaceMap, NamespaceMapEntry } from '../install/map';
 import { createNamespace, type Namespace } from '../namespace';
 import { barePackageName } from '../namespace/bare-name';
 import { NamespaceModuleNotFoundError } from '../namespace/errors';
-import { type Resolution, ResolveError, ResolverCache, resolveModule } from '../resolver';
+import { type Resolution, ResolveError, ResolverCache, resolveModule, type ResolveOptions } from '../resolver';
 import { readMapSync } from './map';
 
 /** Where an import in the project goes: `namespace` is null for the app's own tree and built-ins. */
@@ -21,8 +21,8 @@ export interface Project {
   readonly namespaces: readonly string[];
   /** The namespace called `name`, created on first use (one per project object). */
   namespace(name: string): Namespace;
-  /** Which file `specifier` loads from `fromFile`, and in which namespace. */
-  resolve(specifier: string, fromFile: string, options?: { conditions?: 'require' | 'import' }): ProjectResolution;
+  /** Which file `specifier` loads from `fromFile`, and in which namespace (on the running Node unless `node` names another). */
+  resolve(specifier: string, fromFile: string, options?: Pick<ResolveOptions, 'conditions' | 'node'>): ProjectResolution;
   /** The namespace an import of `specifier` from `fromFile` is routed to, or null (not routed). */
   route(specifier: string, fromFile: string): string | null;
   /** The namespace whose tree holds `file`, or null for app files. */
@@ -88,21 +88,21 @@ class ProjectImpl implements Project {
     return namespace;
   }
 
-  resolve(specifier: string, fromFile: string, options: { conditions?: 'require' | 'import' } = {}): ProjectResolution {
+  resolve(specifier: string, fromFile: string, options: Pick<ResolveOptions, 'conditions' | 'node'> = {}): ProjectResolution {
     const from = toPath(fromFile);
-    const conditions = options.conditions ?? 'require';
+    const rules = { conditions: options.conditions ?? 'require', node: options.node };
     const owner = this.ownership(from);
     const name = barePackageName(specifier);
     if (owner !== null) {
-      if (name !== null && this.entry(owner.name).shared.includes(name)) return this.inApp(specifier, path.join(this.dir, 'package.json'), conditions);
+      if (name !== null && this.entry(owner.name).shared.includes(name)) return this.inApp(specifier, path.join(this.dir, 'package.json'), rules);
       // Bounded by the root in the form the file's path uses, so the lookup stays inside the tree.
-      const resolution = this.inNamespace(owner.name, owner.root, specifier, from, from, conditions);
+      const resolution = this.inNamespace(owner.name, owner.root, specifier, from, from, rules);
       return { ...resolution, namespace: resolution.builtin ? null : owner.name };
     }
     const routed = this.route(specifier, from);
-    if (routed === null) return this.inApp(specifier, from, conditions);
+    if (routed === null) return this.inApp(specifier, from, rules);
     const root = this.rootOf(routed);
-    return { ...this.inNamespace(routed, root, specifier, path.join(root, 'package.json'), from, conditions), namespace: routed };
+    return { ...this.inNamespace(routed, root, specifier, path.join(root, 'package.json'), from, rules), namespace: routed };
   }
 
   route(specifier: string, fromFile: string): string | null {
@@ -135,17 +135,17 @@ class ProjectImpl implements Project {
    * Resolves inside namespace `name`'s tree from `anchor`; a failure is the namespace's own error
    * (what the program gets at run time), reported against the file that imports, `from`.
    */
-  private inNamespace(name: string, root: string, specifier: string, anchor: string, from: string, conditions: 'require' | 'import'): Resolution {
+  private inNamespace(name: string, root: string, specifier: string, anchor: string, from: string, rules: ResolveOptions): Resolution {
     try {
-      return resolveModule(specifier, anchor, { conditions, boundary: root, cache: this.cache });
+      return resolveModule(specifier, anchor, { ...rules, boundary: root, cache: this.cache });
     } catch (error) {
       if (error instanceof ResolveError && error.code === 'MODULE_NOT_FOUND') throw new NamespaceModuleNotFoundError(name, root, specifier, from, error);
       throw error;
     }
   }
 
-  private inApp(specifier: string, from: string, conditions: 'require' | 'import'): ProjectResolution {
-    return { ...resolveModule(specifier, from, { conditions, cache: this.cache }), namespace: null };
+  private inApp(specifier: string, from: string, rules: ResolveOptions): ProjectResolution {
+    return { ...resolveModule(specifier, from, { ...rules, cache: this.cache }), namespace: null };
   }
 
   private rootOf(name: string): string {
