@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Arborist from '@npmcli/arborist';
+import { nodeFeatures } from 'multiverse';
 import { writeGraph } from './support/graph';
 import { measureInChild, median, printTable, type Row } from './support/stats';
 
@@ -38,10 +39,11 @@ createNamespace({ name: 'first', root: dir, esm }).import('pkg${PACKAGES - 1}/fi
 const add = process.argv[3] === 'host' ? require(dir + '/node_modules/hot/index.js').add : createNamespace({ name: 'hot', root: dir }).require('hot').add;
 const loop = () => { let acc = 0; for (let i = 0; i < 20000000; i++) acc = add(acc, 1) & 0xffff; return acc; };
 loop(); start(); loop(); stop();`,
-  // Node 20's floor for any hook-based ESM loader: hooks that only call next().
-  noopHooksImport: `${TIMER}const { register } = require('node:module'); const { pathToFileURL } = require('node:url'); const dir = process.argv[1];
-register(pathToFileURL(process.argv[2]).href); start();
-import(pathToFileURL(dir + '/node_modules/pkg0/index.js').href).then(() => stop());`,
+  // The floor for any hook-based ESM loader: hooks that only call next(), registered the way the
+  // hooks strategy registers them on this Node (in-thread where module.registerHooks exists).
+  noopHooksImport: `${TIMER}const { register, registerHooks } = require('node:module'); const { pathToFileURL } = require('node:url'); const dir = process.argv[1];
+if (registerHooks) registerHooks({ resolve: (s, c, next) => next(s, c), load: (u, c, next) => next(u, c) }); else register(pathToFileURL(process.argv[2]).href);
+start(); import(pathToFileURL(dir + '/node_modules/pkg0/index.js').href).then(() => stop());`,
   lodashMemory: `const { createNamespace } = require(process.argv[2]); const root = process.argv[1]; const mode = process.argv[3];
 const heap = () => { gc(); gc(); return process.memoryUsage().heapUsed; };
 const kept = []; const before = heap();
@@ -103,10 +105,14 @@ async function main(): Promise<void> {
     const nativeImport = () => measureInChild(CHILD.nativeImport, [esm]);
     await timed(`load ${modules}-module ESM graph (esm: paths, default)`, 'native import', '≤ 1.5×', nativeImport, () => measureInChild(CHILD.namespaceImport, [esm, runtime, 'paths']));
     await timed('  … second namespace over the root (hard-links a copy)', 'native import', '≤ 1.5×', nativeImport, () => measureInChild(CHILD.namespaceImportSecond, [esm, runtime, 'paths']));
-    await timed(`load ${modules}-module ESM graph (esm: hooks)`, 'native import', '≤ 1.5×', nativeImport, () => measureInChild(CHILD.namespaceImport, [esm, runtime, 'hooks']));
+    const hooks = nodeFeatures().syncHooks ? 'in-thread registerHooks' : 'off-thread register';
+    await timed(`load ${modules}-module ESM graph (esm: hooks, ${hooks})`, 'native import', '≤ 1.5×', nativeImport, () => measureInChild(CHILD.namespaceImport, [esm, runtime, 'hooks']));
     const noopHooks = path.join(esm, 'noop-hooks.mjs');
     await writeFile(noopHooks, 'export const resolve = (s, c, next) => next(s, c);\nexport const load = (u, c, next) => next(u, c);\n');
-    await timed("  … for scale: no-op hooks, Node 20's floor", 'native import', '—', nativeImport, () => measureInChild(CHILD.noopHooksImport, [esm, noopHooks]));
+    await timed(`  … for scale: no-op hooks (${hooks}), the floor`, 'native import', '—', nativeImport, () => measureInChild(CHILD.noopHooksImport, [esm, noopHooks]));
+    // Which strategy should be the default on this Node: hooks against paths, first and second namespace.
+    await timed('  esm: hooks against esm: paths, first namespace', 'esm: paths', '≤ 1.00× to be the default', () => measureInChild(CHILD.namespaceImport, [esm, runtime, 'paths']), () => measureInChild(CHILD.namespaceImport, [esm, runtime, 'hooks']));
+    await timed('  esm: hooks against esm: paths, second namespace', 'esm: paths', '≤ 1.00× to be the default', () => measureInChild(CHILD.namespaceImportSecond, [esm, runtime, 'paths']), () => measureInChild(CHILD.namespaceImportSecond, [esm, runtime, 'hooks']));
     await timed('hot call, 20M calls of a function', 'host module', '1.00×', () => measureInChild(CHILD.hotCall, [hot, runtime, 'host']), () => measureInChild(CHILD.hotCall, [hot, runtime, 'namespace']));
 
     const lodash = await installLodash();

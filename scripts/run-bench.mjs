@@ -3,9 +3,11 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { nodeOption } from './node-lines.mjs';
 
 const root = path.resolve('out/bench');
-const filters = process.argv.slice(2);
+// `--node 24` runs the benchmarks (and so every process they measure) on that Node line.
+const { node, rest: filters } = nodeOption(process.argv.slice(2));
 const files = readdirSync(root)
   .filter((f) => f.endsWith('.bench.js'))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
@@ -18,7 +20,7 @@ if (files.length === 0) {
 let failed = 0;
 for (const file of files) {
   console.log(`\n=== ${file.replace(/\.js$/, '')} ===`);
-  const result = spawnSync(process.execPath, ['--expose-gc', path.join(root, file)], { stdio: 'inherit' });
+  const result = spawnSync(node, ['--expose-gc', path.join(root, file)], { stdio: 'inherit' });
   if (result.status !== 0) failed += 1;
 }
 process.exit(failed === 0 ? 0 : 1);

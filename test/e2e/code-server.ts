@@ -29,10 +29,36 @@ export interface CodeServerOptions {
   restricted?: boolean;
 }
 
-/** Path of code-server's entry script, installed by test/e2e/setup.sh (which prints it). */
-async function codeServerEntry(): Promise<string> {
+/** An installed code-server: its version, the Node it runs on and its entry script. */
+export interface CodeServerInstall {
+  version: string;
+  node: string;
+  entry: string;
+}
+
+/** Every code-server test/e2e/setup.sh installed (it prints them, oldest first). */
+export async function codeServerInstalls(): Promise<CodeServerInstall[]> {
   const { stdout } = await run('bash', [path.join(repoRoot, 'test', 'e2e', 'setup.sh')], { maxBuffer: 1 << 20 });
-  return stdout.trim().split('\n').pop() ?? '';
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .filter((fields): fields is [string, string, string] => fields.length === 3)
+    .map(([version, node, entry]) => ({ version, node, entry }));
+}
+
+/**
+ * The code-server to run: MULTIVERSE_CODE_SERVER names a version, "oldest" or "newest" (the
+ * default: what users run today).
+ */
+export async function selectedCodeServer(): Promise<CodeServerInstall> {
+  const installs = await codeServerInstalls();
+  const wanted = process.env.MULTIVERSE_CODE_SERVER ?? 'newest';
+  const found = wanted === 'newest' ? installs.at(-1) : wanted === 'oldest' ? installs[0] : installs.find((i) => i.version === wanted);
+  if (found === undefined) {
+    throw new Error(`MULTIVERSE_CODE_SERVER=${wanted}: test/e2e/setup.sh installed ${installs.map((i) => i.version).join(', ') || 'no code-server'}; name one of them, "oldest" or "newest".`);
+  }
+  return found;
 }
 
 async function freePort(): Promise<number> {
@@ -66,7 +92,7 @@ const QUIET_SETTINGS = {
  * is private to this start and removed by `stop()`.
  */
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
-  const entry = await codeServerEntry();
+  const { node, entry } = await selectedCodeServer();
   const home = await mkdtemp(path.join(os.tmpdir(), 'multiverse-code-server-'));
   const dirs = {
     userData: path.join(home, 'user-data'),
@@ -87,13 +113,13 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const common = ['--config', configFile, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
 
   if (options.vsix) {
-    await run(process.execPath, [entry, ...common, '--install-extension', options.vsix], { env });
+    await run(node, [entry, ...common, '--install-extension', options.vsix], { env });
   }
 
   let output = '';
   // detached: the server gets its own process group, so stop() ends its extension host and watcher too.
   const child: ChildProcess = spawn(
-    process.execPath,
+    node,
     [entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...(options.restricted ? [] : ['--disable-workspace-trust']), options.workspace],
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -3,15 +3,17 @@
 #  - Debian packages: chromium (driven by playwright-core), ripgrep (VS Code's search binary, which
 #    @vscode/ripgrep would otherwise download from the internet), libkrb5-dev (headers for the
 #    kerberos native module);
-#  - code-server 4.100.3 (VS Code 1.100.3, the last release on Node 20) from npm, into a cache
-#    folder outside the repository.
-# Idempotent: each step is skipped when its result is present. Prints the code-server path last.
+#  - two code-servers from npm, each into its own folder of a cache outside the repository:
+#    4.100.3 (VS Code 1.100.3, the last release on Node 20, the oldest VS Code the extension
+#    supports) on this machine's Node, and the newest one the registry serves on the Node line it
+#    declares (Node 24 today), installed from the npm registry by scripts/node-lines.mjs.
+# Idempotent: each step is skipped when its result is present. Prints one line per code-server:
+# "<version> <node binary> <entry script>", oldest first.
 set -euo pipefail
 
-CODE_SERVER_VERSION=4.100.3
+OLDEST=4.100.3
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE_DIR=${MULTIVERSE_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/multiverse-e2e}
-INSTALL_DIR="$CACHE_DIR/code-server-$CODE_SERVER_VERSION"
-BIN="$INSTALL_DIR/node_modules/code-server/out/node/entry.js"
 
 log() { printf 'e2e-setup: %s\n' "$*" >&2; }
 
@@ -19,6 +21,7 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v rg >/dev/null || missing+=(ripgrep)
 [ -e /usr/include/gssapi/gssapi.h ] || missing+=(libkrb5-dev)
+command -v flock >/dev/null || missing+=(util-linux)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     log "missing Debian packages ${missing[*]}; run this script as root or install them with apt-get"
@@ -29,40 +32,98 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+mkdir -p "$CACHE_DIR"
 
-if [ -e "$INSTALL_DIR/.ready" ]; then
-  log "code-server $CODE_SERVER_VERSION already installed in $INSTALL_DIR"
-  echo "$BIN"
-  exit 0
-fi
-
-log "installing code-server $CODE_SERVER_VERSION into $INSTALL_DIR (about a minute)"
-rm -rf "$INSTALL_DIR"
-mkdir -p "$INSTALL_DIR"
-cd "$INSTALL_DIR"
-printf '{ "name": "multiverse-e2e-code-server", "private": true }\n' > package.json
-
-# npm blocks dependency install scripts unless a project's allow-scripts lists them: install without
-# scripts, then rebuild exactly the native modules code-server needs, each folder allowing its own.
 export npm_config_yes=true npm_config_unsafe_perm=true npm_config_audit=false npm_config_fund=false
-npm install --no-save --ignore-scripts --loglevel=error "code-server@$CODE_SERVER_VERSION" >&2
-printf 'allow-scripts=argon2\n' > .npmrc
-npm rebuild --loglevel=error argon2 >&2
 
-vscode="$INSTALL_DIR/node_modules/code-server/lib/vscode"
-cd "$vscode"
-npm install --omit=dev --ignore-scripts --loglevel=error >&2
-# @vscode/ripgrep's postinstall downloads rg from the internet; Debian's rg is the same 13.0.0.
-mkdir -p node_modules/@vscode/ripgrep/bin
-ln -sf "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
-printf 'allow-scripts=kerberos,node-pty,@vscode/spdlog,native-watchdog,@vscode/deviceid,@parcel/watcher\n' > .npmrc
-npm rebuild --loglevel=error >&2
-for module in kerberos node-pty @vscode/spdlog native-watchdog @vscode/deviceid @parcel/watcher; do
-  node -e "require('$module')" || { log "native module $module does not load after the rebuild"; exit 1; }
-done
-(cd extensions && npm install --omit=dev --ignore-scripts --loglevel=error >&2)
-ln -sfn node_modules node_modules.asar
+# Native modules that must load before a code-server counts as installed.
+check_natives() {
+  local module
+  for module in "$@"; do
+    node -e "require('$module')" || { log "native module $module does not load after the rebuild"; return 1; }
+  done
+}
 
-touch "$INSTALL_DIR/.ready"
-log "code-server installed"
-echo "$BIN"
+# code-server 4.100.3 on Node 20. npm blocks dependency install scripts unless a project's
+# allow-scripts lists them: install without scripts, then rebuild exactly the native modules
+# code-server needs, each folder allowing its own.
+install_oldest() {
+  npm install --no-save --ignore-scripts --loglevel=error "code-server@$OLDEST" >&2
+  printf 'allow-scripts=argon2\n' > .npmrc
+  npm rebuild --loglevel=error argon2 >&2
+  cd node_modules/code-server/lib/vscode
+  npm install --omit=dev --ignore-scripts --loglevel=error >&2
+  # @vscode/ripgrep's postinstall downloads rg from the internet; Debian's rg is the same 13.0.0.
+  mkdir -p node_modules/@vscode/ripgrep/bin
+  ln -sf "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
+  printf 'allow-scripts=kerberos,node-pty,@vscode/spdlog,native-watchdog,@vscode/deviceid,@parcel/watcher\n' > .npmrc
+  npm rebuild --loglevel=error >&2
+  check_natives kerberos node-pty @vscode/spdlog native-watchdog @vscode/deviceid @parcel/watcher
+  (cd extensions && npm install --omit=dev --ignore-scripts --loglevel=error >&2)
+  ln -sfn node_modules node_modules.asar
+}
+
+# The newest code-server, on its Node line (PATH and node-gyp's headers come from that line's
+# npm package, so native modules build for it). What changed since 4.100.3: ripgrep now comes as
+# @vscode/ripgrep-universal with binaries for every platform in the package (no download, no
+# Debian rg); lib/vscode's package.json carries its own allowScripts list, which npm's rebuild
+# follows; argon2 ships a prebuilt N-API binary; more native modules (@vscode/sqlite3,
+# @vscode/fs-copyfile) build from source.
+install_newest() {
+  local version=$1
+  npm install --no-save --ignore-scripts --loglevel=error "code-server@$version" >&2
+  node -e "require('./node_modules/code-server/node_modules/argon2')" 2>/dev/null || {
+    printf 'allow-scripts=argon2\n' > .npmrc
+    npm rebuild --loglevel=error argon2 >&2
+  }
+  cd node_modules/code-server/lib/vscode
+  npm install --omit=dev --ignore-scripts --loglevel=error >&2
+  npm rebuild --loglevel=error >&2
+  check_natives kerberos node-pty @vscode/spdlog @vscode/native-watchdog @vscode/deviceid @parcel/watcher @vscode/sqlite3
+  (cd extensions && npm install --omit=dev --ignore-scripts --loglevel=error >&2)
+  ln -sfn node_modules node_modules.asar
+}
+
+# Installs code-server $1 with function $2 on the node binary $3 into its own folder, once. The
+# folder is built under a temporary name and renamed when complete, under a lock, so parallel
+# runs and interrupted installs never leave a half-installed code-server in place.
+ensure() {
+  local version=$1 how=$2 node=$3
+  local dir="$CACHE_DIR/code-server-$version"
+  exec 9>"$CACHE_DIR/.code-server-$version.lock"
+  flock 9
+  if [ ! -e "$dir/.ready" ]; then
+    log "installing code-server $version on Node $("$node" --version) into $dir (minutes: native modules build)"
+    local staging="$dir.partial"
+    rm -rf "$staging"
+    mkdir -p "$staging"
+    printf '{ "name": "multiverse-e2e-code-server", "private": true }\n' > "$staging/package.json"
+    (
+      cd "$staging"
+      export PATH="$(dirname "$node"):$PATH"
+      if [ "$node" != "$(command -v node)" ]; then export npm_config_nodedir="$(dirname "$(dirname "$node")")"; fi
+      "$how" "$version"
+    )
+    touch "$staging/.ready"
+    rm -rf "$dir"
+    mv "$staging" "$dir"
+    log "code-server $version installed"
+  fi
+  flock -u 9
+  printf '%s\t%s\t%s\n' "$version" "$node" "$dir/node_modules/code-server/out/node/entry.js"
+}
+
+ensure "$OLDEST" install_oldest "$(command -v node)"
+
+# The newest release the registry serves, and the Node line it declares; without the registry
+# (offline), the newest one installed before.
+newest=$(npm view code-server version 2>/dev/null || true)
+if [ -z "$newest" ]; then
+  newest=$(find "$CACHE_DIR" -maxdepth 2 -name .ready -path '*/code-server-*' | sed 's|.*/code-server-\([^/]*\)/.ready|\1|' | sort -V | tail -1)
+  log "the registry did not answer; using the newest code-server installed: ${newest:-none}"
+fi
+if [ -n "$newest" ] && [ "$newest" != "$OLDEST" ]; then
+  engines=$(npm view "code-server@$newest" engines.node 2>/dev/null || true)
+  major=$(printf '%s' "${engines:-24}" | grep -o '[0-9]\+' | head -1)
+  ensure "$newest" install_newest "$(node "$REPO/scripts/node-lines.mjs" "$major")"
+fi

@@ -2,8 +2,11 @@ import { register } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { registerInThreadHooks } from '../loader-hooks';
+import { nodeFeatures } from '../node-features';
 import type { Resolution } from '../resolver';
 import { BRIDGE_KEY, type Bridge, type FromHooks, type NamespaceInfo, type ToHooks } from './esm-protocol';
+import { NamespaceRouting } from './esm-routing';
 
 /** What a namespace offers the ES modules generated for it. */
 export interface EsmMember {
@@ -13,13 +16,67 @@ export interface EsmMember {
   recordLoaded(resolution: Resolution): void;
 }
 
+/** The main-thread end of the namespace hooks, whichever way Node runs them. */
+export interface EsmBridge {
+  join(member: EsmMember): Promise<void>;
+  leave(id: string): void;
+  /** Resolves once every load the hooks saw before now has been recorded. */
+  sync(): Promise<void>;
+}
+
+/** Answers the generated modules (CommonJS stand-ins, the `module` facade) through a global they can reach. */
+function publishBridge(member: (id: string) => EsmMember): void {
+  const bridge: Bridge = {
+    commonjs: (id, file) => member(id).loadCommonJsForEsm(file),
+    moduleFacade: (id) => member(id).moduleFacade(),
+  };
+  Object.defineProperty(globalThis, Symbol.for(BRIDGE_KEY), { value: bridge, configurable: true });
+}
+
+function disposed(id: string): Error {
+  return new Error(`Multiverse namespace "${id}" was disposed; its ES modules can no longer load CommonJS or the module facade.`);
+}
+
 /**
- * The main-thread end of the loader hooks: registers them once, on the first ESM use of any
- * namespace (registration costs ~40 ms and moves every later ESM resolution of the process
- * off-thread, so apps that never import inside a namespace never pay it), tells the hooks thread
- * about namespaces, and answers the generated modules through a global they can reach.
+ * Node 22.15+: the hooks run in this thread, synchronously (`module.registerHooks`), so namespaces
+ * join and report loads by plain calls. Registered once, on the first ESM use of any namespace.
  */
-class EsmBridge {
+class InThreadBridge implements EsmBridge {
+  private readonly members = new Map<string, EsmMember>();
+  private readonly routing = new NamespaceRouting((id, resolution) => this.members.get(id)?.recordLoaded(resolution));
+
+  constructor() {
+    registerInThreadHooks({ resolve: (specifier, context, next) => this.routing.resolve(specifier, context, next), load: (url, context, next) => this.routing.load(url, context, next) });
+    publishBridge((id) => {
+      const member = this.members.get(id);
+      if (member === undefined) throw disposed(id);
+      return member;
+    });
+  }
+
+  join(member: EsmMember): Promise<void> {
+    this.members.set(member.info.id, member);
+    this.routing.add(member.info);
+    return Promise.resolve();
+  }
+
+  leave(id: string): void {
+    this.members.delete(id);
+    this.routing.remove(id);
+  }
+
+  sync(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/**
+ * Node 20: the hooks run on a thread of their own (`module.register`). Registered once, on the
+ * first ESM use of any namespace (registration costs ~40 ms and moves every later ESM resolution
+ * of the process off-thread, so apps that never import inside a namespace never pay it); the
+ * namespaces are announced over a port, and the hooks' answers carry what they loaded.
+ */
+class ThreadBridge implements EsmBridge {
   private readonly port: MessagePort;
   private readonly members = new Map<string, EsmMember>();
   private readonly pending = new Map<number, () => void>();
@@ -31,11 +88,7 @@ class EsmBridge {
     register(pathToFileURL(path.join(__dirname, 'esm-hooks.js')).href, { data: { port: port2 }, transferList: [port2] });
     port1.on('message', (message: FromHooks) => this.receive(message));
     port1.unref();
-    const bridge: Bridge = {
-      commonjs: (id, file) => this.member(id).loadCommonJsForEsm(file),
-      moduleFacade: (id) => this.member(id).moduleFacade(),
-    };
-    Object.defineProperty(globalThis, Symbol.for(BRIDGE_KEY), { value: bridge, configurable: true });
+    publishBridge((id) => this.member(id));
   }
 
   async join(member: EsmMember): Promise<void> {
@@ -48,7 +101,6 @@ class EsmBridge {
     this.port.postMessage({ type: 'remove', id } satisfies ToHooks);
   }
 
-  /** Resolves once every report the hooks thread sent before now has been received. */
   sync(): Promise<void> {
     return this.request((seq) => ({ type: 'sync', seq }));
   }
@@ -73,7 +125,7 @@ class EsmBridge {
 
   private member(id: string): EsmMember {
     const member = this.members.get(id);
-    if (member === undefined) throw new Error(`Multiverse namespace "${id}" was disposed; its ES modules can no longer load CommonJS or the module facade.`);
+    if (member === undefined) throw disposed(id);
     return member;
   }
 }
@@ -81,8 +133,6 @@ class EsmBridge {
 let bridge: EsmBridge | null = null;
 
 export function esmBridge(): EsmBridge {
-  bridge ??= new EsmBridge();
+  bridge ??= nodeFeatures().syncHooks ? new InThreadBridge() : new ThreadBridge();
   return bridge;
 }
-
-export type { EsmBridge };

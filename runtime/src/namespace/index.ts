@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError, MultiverseError } from '../errors';
 import { assertValidName } from '../names';
+import { nodeFeatures } from '../node-features';
 import { type Resolution, ResolveError, ResolverCache, resolveModule } from '../resolver';
 import { AddonLoader, type AddonPolicy } from './addons';
 import { barePackageName } from './bare-name';
@@ -172,11 +173,11 @@ class NamespaceImpl implements Namespace {
   }
 
   requireEsm(file: string): unknown {
-    if (this.esm !== 'paths' || process.features.require_module !== true) {
+    if (this.esm !== 'paths' || !nodeFeatures().requireEsm) {
       throw new MultiverseError(
         'ERR_REQUIRE_ESM',
         `${file} is an ES module and cannot be required inside namespace "${this.name}": ${
-          this.esm === 'hooks' ? 'with esm "hooks" its ES modules load through loader hooks, which only import() reaches' : `Node ${process.version} cannot require ES modules`
+          this.esm === 'hooks' ? 'with esm "hooks" its ES modules are tagged URLs, which only import() loads (require() keys ES modules by file, one instance for every namespace)' : `Node ${process.version} cannot require ES modules`
         }. Use "await import(...)" (or ns.import()) for it.`,
       );
     }

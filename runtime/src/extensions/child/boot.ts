@@ -11,6 +11,7 @@ import { toWireError } from '../../rpc/wire-error';
 import { ExtensionBase } from '../extension-base';
 import { permissionReport } from '../permission-report';
 import { enterExtensionSide } from '../extension-side';
+import { importsOnly, registerInThreadHooks } from '../../loader-hooks';
 import { nodeFeatures } from '../../node-features';
 import { type EsmHookData, routeImport } from './esm-hooks';
 import { provideRuntimeToCommonJs } from './provide-runtime';
@@ -104,8 +105,6 @@ async function loadEntry(init: BootInit): Promise<unknown> {
   return (await import(pathToFileURL(init.entry).href)) as unknown;
 }
 
-type RegisterHooks = (hooks: { resolve: (specifier: string, context: { parentURL?: string; conditions?: string[] }, next: (specifier: string, context?: object) => { url: string }) => { url: string } }) => unknown;
-
 /**
  * Routes the extension's ES imports (see esm-hooks.ts). Where Node has synchronous in-thread hooks
  * they cost next to nothing, so every extension gets them, and `import()` from CommonJS resolves in
@@ -120,8 +119,7 @@ function routeImports(init: BootInit, esm: boolean): void {
     tree: init.treeDir === undefined ? undefined : pathToFileURL(path.join(init.treeDir, 'package.json')).href,
   };
   if (nodeFeatures().syncHooks) {
-    const registerHooks = (Module as unknown as { registerHooks: RegisterHooks }).registerHooks;
-    registerHooks({ resolve: (specifier, context, next) => (context.conditions?.includes('require') === true ? next(specifier, context) : routeImport(data, specifier, context, next)) });
+    registerInThreadHooks({ resolve: importsOnly((specifier, context, next) => routeImport(data, specifier, context, next)) });
     return;
   }
   if (!esm) return;

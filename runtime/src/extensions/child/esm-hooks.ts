@@ -1,3 +1,4 @@
+import type { ResolveContext, Resolved } from '../../loader-hooks';
 import { isBareSpecifier } from './provide-runtime';
 
 /** What the ESM routing of an extension needs; all URLs. */
@@ -9,16 +10,6 @@ export interface EsmHookData {
   tree: string | undefined;
 }
 
-interface ResolveContext {
-  parentURL?: string;
-  conditions?: string[];
-  importAttributes?: Record<string, string>;
-}
-interface ResolveResult {
-  url: string;
-  format?: string | null;
-  shortCircuit?: boolean;
-}
 /** Node's next resolve step: synchronous under module.registerHooks, a promise under module.register. */
 type NextResolve<R> = (specifier: string, context?: ResolveContext) => R;
 
@@ -28,7 +19,7 @@ type NextResolve<R> = (specifier: string, context?: ResolveContext) => R;
  * function serves both kinds of hooks: in-thread `module.registerHooks` (synchronous `next`) and
  * Node 20's off-thread `module.register` (asynchronous `next`).
  */
-export function routeImport<R extends ResolveResult | Promise<ResolveResult>>(data: EsmHookData, specifier: string, context: ResolveContext, next: NextResolve<R>): R {
+export function routeImport<R extends Resolved | Promise<Resolved>>(data: EsmHookData, specifier: string, context: ResolveContext, next: NextResolve<R>): R {
   if (specifier === 'multiverse') return { url: data.self, shortCircuit: true } as R;
   if (data.tree !== undefined && context.parentURL?.startsWith(data.directory) === true && isBareSpecifier(specifier)) {
     const tree = data.tree;
@@ -56,6 +47,6 @@ export function initialize(value: EsmHookData): void {
   data = value;
 }
 
-export async function resolve(specifier: string, context: ResolveContext, next: NextResolve<Promise<ResolveResult>>): Promise<ResolveResult> {
+export async function resolve(specifier: string, context: ResolveContext, next: NextResolve<Promise<Resolved>>): Promise<Resolved> {
   return data === undefined ? next(specifier, context) : routeImport(data, specifier, context, next);
 }
