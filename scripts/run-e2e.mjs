@@ -22,7 +22,8 @@ if (files.length === 0) {
   process.exit(2);
 }
 
-const installs = execFileSync('bash', ['test/e2e/setup.sh'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+const setup = execFileSync('bash', ['test/e2e/setup.sh'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const installs = setup
   .trim()
   .split('\n')
   .map((line) => line.split('\t')[0]);
@@ -37,7 +38,7 @@ for (const version of versions) {
   console.log(`\n=== end-to-end tests on code-server ${version} ===`);
   const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
     stdio: 'inherit',
-    env: { ...process.env, MULTIVERSE_CODE_SERVER: version },
+    env: { ...process.env, MULTIVERSE_CODE_SERVER: version, MULTIVERSE_CODE_SERVERS: setup },
   });
   if (result.status !== 0) failed = true;
 }
