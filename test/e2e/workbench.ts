@@ -26,11 +26,19 @@ export class Workbench {
 
   static async open(url: string, options: { waitForExplorer?: boolean } = {}): Promise<Workbench> {
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(url);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-    if (options.waitForExplorer !== false) await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
-    return new Workbench(browser, page);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      // Not the "load" event: today's workbench fetches many scripts, and on two busy cores "load"
+      // can take longer than the workbench itself needs to appear.
+      await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+      await page.waitForSelector('.monaco-workbench', { timeout: 120_000 });
+      if (options.waitForExplorer !== false) await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+      return new Workbench(browser, page);
+    } catch (error) {
+      // Nobody else holds the browser yet: close it, or it keeps the test process alive.
+      await browser.close();
+      throw error;
+    }
   }
 
   /**

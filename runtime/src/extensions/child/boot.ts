@@ -4,15 +4,15 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../../errors';
 import * as extensionApi from '../../extension-api';
+import { importsOnly, registerInThreadHooks } from '../../loader-hooks';
+import { nodeFeatures } from '../../node-features';
 import { methodsOf } from '../../rpc/methods';
 import { RpcPeer } from '../../rpc/peer';
 import type { Transport } from '../../rpc/transport';
 import { toWireError } from '../../rpc/wire-error';
 import { ExtensionBase } from '../extension-base';
-import { permissionReport } from '../permission-report';
 import { enterExtensionSide } from '../extension-side';
-import { importsOnly, registerInThreadHooks } from '../../loader-hooks';
-import { nodeFeatures } from '../../node-features';
+import { permissionReport } from '../permission-report';
 import { type EsmHookData, routeImport } from './esm-hooks';
 import { provideRuntimeToCommonJs } from './provide-runtime';
 
