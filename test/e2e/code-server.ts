@@ -27,6 +27,8 @@ export interface CodeServerOptions {
   env?: Record<string, string>;
   /** Open the workspace in Restricted Mode (workspace trust on, folder not trusted) instead of trusting everything. */
   restricted?: boolean;
+  /** Honour `extensionDevelopmentPath` / `extensionTestsPath` in the workbench URL's payload. */
+  extensionDevelopment?: boolean;
 }
 
 /** An installed code-server: its version, the Node it runs on and its entry script. */
@@ -109,9 +111,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   // Restricted Mode without the prompt that asks whether to trust the folder.
   const trust = options.restricted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {};
   await writeFile(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...trust, ...options.settings }, null, 2));
-  const port = await freePort();
   const configFile = path.join(home, 'config.yaml');
-  await writeFile(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  // The command line's --bind-addr decides the port; the file only keeps code-server from writing one.
+  await writeFile(configFile, 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
   const env = { ...process.env, ...options.env, TMPDIR: dirs.tmp, XDG_CONFIG_HOME: dirs.config, XDG_DATA_HOME: dirs.data };
   const common = ['--config', configFile, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
 
@@ -119,13 +121,42 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     await run(node, [entry, ...common, '--install-extension', options.vsix], { env });
   }
 
+  // VS Code 1.100 honours a development payload in the workbench URL as it is; newer builds only
+  // with the smoke-test driver on, which code-server passes through with --vscode-option.
+  const development = options.extensionDevelopment === true && (await run(node, [entry, '--help'], { env })).stdout.includes('--vscode-option') ? ['--vscode-option', 'enable-smoke-test-driver'] : [];
+  const flags = ['--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(options.restricted ? [] : ['--disable-workspace-trust']), ...development];
+
+  for (;;) {
+    const port = await freePort();
+    let server: Awaited<ReturnType<typeof listen>>;
+    try {
+      server = await listen(node, [entry, ...common, ...flags, '--bind-addr', `127.0.0.1:${port}`, options.workspace], env, port);
+    } catch (error) {
+      await rm(home, { recursive: true, force: true });
+      throw error;
+    }
+    if (server !== null) {
+      return {
+        url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}`,
+        port,
+        log: server.log,
+        stop: async () => {
+          await server.stop();
+          await rm(home, { recursive: true, force: true });
+        },
+      };
+    }
+  }
+}
+
+/**
+ * Starts code-server on `port` and waits for /healthz. Null when another process took the port
+ * between freePort() and the listen (other test runs share the machine): the caller tries another.
+ */
+async function listen(node: string, args: string[], env: NodeJS.ProcessEnv, port: number): Promise<{ log(): string; stop(): Promise<void> } | null> {
   let output = '';
   // detached: the server gets its own process group, so stop() ends its extension host and watcher too.
-  const child: ChildProcess = spawn(
-    node,
-    [entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...(options.restricted ? [] : ['--disable-workspace-trust']), options.workspace],
-    { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child: ChildProcess = spawn(node, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
@@ -144,18 +175,18 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
         // ended on SIGTERM
       }
     }
-    await rm(home, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) {
+      if (output.includes('EADDRINUSE')) return null;
       await stop();
       throw new Error(`code-server exited with code ${child.exitCode} before it was ready:\n${output}`);
     }
     try {
       const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (response.ok) break;
+      if (response.ok) return { log: () => output, stop };
     } catch {
       // not listening yet
     }
@@ -165,10 +196,4 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return {
-    url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}`,
-    port,
-    log: () => output,
-    stop,
-  };
 }

@@ -35,7 +35,7 @@ async function runHostSuite(suite: 'trusted' | 'restricted' | 'demo'): Promise<H
   const dir = path.join(workDir, suite);
   const workspace = suite === 'demo' ? await prepareDemoWorkspace(dir) : await conflictedWorkspace(dir, registry.url);
   const resultFile = path.join(dir, 'results.json');
-  const server: CodeServer = await startCodeServer({ workspace, restricted: suite === 'restricted', env: { MULTIVERSE_E2E_RESULT: resultFile, MULTIVERSE_E2E_SUITE: suite } });
+  const server: CodeServer = await startCodeServer({ workspace, restricted: suite === 'restricted', extensionDevelopment: true, env: { MULTIVERSE_E2E_RESULT: resultFile, MULTIVERSE_E2E_SUITE: suite } });
   try {
     const remote = (file: string): string => `vscode-remote://127.0.0.1:${server.port}${file}`;
     const payload = JSON.stringify([
