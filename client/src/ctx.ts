@@ -11,6 +11,7 @@ import {
   type RequestType,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { InstallActionCommands } from './install-action-commands';
 import { AnalysisChangedNotification, Commands, type InstallArguments } from './model/protocol';
 import { showServerProgress } from './server-progress';
 import { explainRestricted } from './trust';
@@ -31,12 +32,14 @@ export class Ctx implements vscode.Disposable {
   /** Documents the current server has been sent (didOpen), and an event for each new one. */
   private readonly syncedDocuments = new Set<string>();
   private readonly documentSynced = new vscode.EventEmitter<string>();
+  /** Install commands of code actions, as VS Code can run them after the action's edit. */
+  private readonly installActionCommands = new InstallActionCommands((args) => this.installNamespaces(args));
   /** Fires after each (re-)analysis of a folder and when the server (re)starts or stops: views reload then. */
   readonly onDidChangeAnalysis = this.analysisChanged.event;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Multiverse');
-    extension.subscriptions.push(this, this.output, this.analysisChanged, this.documentSynced);
+    extension.subscriptions.push(this, this.output, this.analysisChanged, this.documentSynced, this.installActionCommands);
   }
 
   /** Registers disposables for the extension's lifetime. */
@@ -86,6 +89,7 @@ export class Ctx implements vscode.Disposable {
           if (command !== Commands.installNamespaces) return next(command, args);
           return this.installNamespaces(args[0] as InstallArguments);
         },
+        provideCodeActions: async (document, range, context, token, next) => this.installActionCommands.rewrite(await next(document, range, context, token)),
       },
     };
     this.syncedDocuments.clear();
