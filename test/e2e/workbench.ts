@@ -67,7 +67,7 @@ export class Workbench {
    * also accepts for files outside the search index such as installed trees). Retries Ctrl+P: the
    * first press after start-up can be lost.
    */
-  async openFile(query: string, timeout = 30_000): Promise<void> {
+  async openFile(query: string, timeout = 60_000): Promise<void> {
     const name = path.basename(query);
     await this.pick({
       key: 'Control+P',
@@ -98,7 +98,8 @@ export class Workbench {
       try {
         await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 3000 });
         await page.keyboard.type(options.text, { delay: 10 });
-        await row.click({ timeout: 5000 });
+        // Generous: right after start-up, on two busy cores, a click can take seconds to land.
+        await row.click({ timeout: 10_000 });
         await options.opened?.();
         return;
       } catch (error) {
