@@ -46,8 +46,8 @@ test('isolate moves a dependency into a namespace keeping package.json formattin
   await writeFile(path.join(project, 'multiverse.json'), '{\n  // our namespaces\n  "namespaces": {\n    "modern": { "dependencies": { "fixture-esm": "1.0.0" } }\n  }\n}\n');
   const second = await cli(project, 'isolate', 'fixture-peer', '--json', '--no-install');
   assert.equal(second.code, 0, second.stderr);
-  const result = JSON.parse(second.stdout) as { namespace: string; from: string; install: unknown };
-  assert.deepEqual([result.namespace, result.from, result.install], ['fixture-peer-1', 'devDependencies', null]);
+  const result = JSON.parse(second.stdout) as { namespace: string; field: string; install: unknown };
+  assert.deepEqual([result.namespace, result.field, result.install], ['fixture-peer-1', 'devDependencies', null]);
   const config = await readFile(path.join(project, 'multiverse.json'), 'utf8');
   assert.match(config, /\/\/ our namespaces/);
   assert.match(config, /"fixture-peer-1": \{\n\s+"dependencies": \{\n\s+"fixture-peer": "1\.0\.0"/);
@@ -72,7 +72,7 @@ test('bad input exits 2 with a clear message and changes no file of the user', a
     [['isolate', 'fixture-dual', '--namespace', 'a\u0007b'], /control character U\+0007/],
     [['isolate', 'Not A Name'], /cannot isolate: "Not A Name" is not a valid npm package name/],
     [['isolate', 'left-pad'], /has no dependency "left-pad"/],
-    [['isolate', 'fixture-esm', '--namespace', 'new'], /"fixture-esm" is ambiguous: namespaces "old" and "new" both declare it without a "scope"/],
+    [['isolate', 'fixture-esm', '--namespace', 'new'], /"fixture-esm" is ambiguous: namespaces "new" and "old" both declare it without a "scope"/],
     [['isolate'], /expects exactly one package name, got 0/],
     [['isolate', 'fixture-dual', '--bogus'], /Unknown option '--bogus'/],
     [['install', 'nope'], /declares no namespace "nope"; declared: "old"/],

@@ -42,8 +42,8 @@ Exit codes: 0 installed or up to date; 2 bad config, unknown namespace, or a fai
   },
 };
 
-/** Runs {@link installProject} in `dir`, drawing progress on stderr. Shared with `isolate`. */
-export async function installWithProgress(dir: string, io: CliIO, options: { namespaces?: string[]; force?: boolean }): Promise<InstallProjectResult> {
+/** Runs {@link installProject} in `dir`, drawing progress on stderr. */
+async function installWithProgress(dir: string, io: CliIO, options: { namespaces?: string[]; force?: boolean }): Promise<InstallProjectResult> {
   const display = new ProgressDisplay(io.stderr);
   const listeners = new Map<string, ReturnType<ProgressDisplay['listener']>>();
   try {
