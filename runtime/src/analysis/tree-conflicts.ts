@@ -1,15 +1,16 @@
 import { anchorForEdge, anchorsFor, copiesOf, dependentOf, describeNode, edgeAt, nodeAt } from './graph';
-import type { Conflict, DependencyEdge, TreeGraph } from './types';
+import type { Conflict, DependencyEdge, PackageNode, TreeGraph } from './types';
 
 /** Packages that break when two copies load in one process, checked unless the user replaces the list. */
 export const DEFAULT_SINGLETONS: readonly string[] = ['react', 'react-dom', 'vue', 'graphql', '@angular/core'];
 
 /**
  * The conflicts inside one tree, from arborist's edge verdicts: invalid and missing dependencies,
- * peer conflicts (explained the way npm's ERESOLVE report does), and singletons installed twice.
+ * peer conflicts (explained the way npm's ERESOLVE report does), and singletons installed twice
+ * (an error, unless the project lists the package in `allowDuplicates`).
  */
-export function treeConflicts(graph: TreeGraph, singletons: readonly string[]): Conflict[] {
-  return [...edgeConflicts(graph), ...singletonConflicts(graph, singletons)];
+export function treeConflicts(graph: TreeGraph, singletons: readonly string[], allowDuplicates: readonly string[] = []): Conflict[] {
+  return [...edgeConflicts(graph), ...singletonConflicts(graph, singletons, allowDuplicates)];
 }
 
 function edgeConflicts(graph: TreeGraph): Conflict[] {
@@ -44,9 +45,11 @@ function missingConflict(graph: TreeGraph, edge: DependencyEdge): Conflict {
     namespace: graph.namespace,
     versions: [],
     dependents: [dependentOf(graph, edge)],
-    locations: [],
+    // The copy that lacks it: a package installed in several places lacks it once per copy.
+    locations: from.isRoot ? [] : [from.location],
+    paths: [from.path],
     anchors: anchorForEdge(graph, edge),
-    message: `Missing ${kind}: ${describeNode(from)} needs ${edge.name}@"${edge.spec}", which is not installed${where(graph)}. Run the install again.`,
+    message: `Missing ${kind}: ${describeCopy(from)} needs ${edge.name}@"${edge.spec}", which is not installed${where(graph)}. Run the install again.`,
   };
 }
 
@@ -61,6 +64,7 @@ function invalidConflict(graph: TreeGraph, target: number, edges: DependencyEdge
     versions: [copy.version],
     dependents: edges.map((e) => dependentOf(graph, e)),
     locations: [copy.location],
+    paths: [copy.path],
     anchors: unique(edges.flatMap((e) => anchorForEdge(graph, e))),
     message: `Invalid: ${copy.name}@${copy.version} is installed at ${copy.location}${where(graph)}, but ${needs}.`,
   };
@@ -90,6 +94,7 @@ function peerConflict(graph: TreeGraph, target: number, edges: DependencyEdge[])
     versions: unique([found.version, ...wanted]),
     dependents: [...satisfied, ...edges].map((e) => dependentOf(graph, e)),
     locations: [found.location],
+    paths: [found.path],
     // Both sides are anchored: the user may fix it at the package that brought the found copy or
     // at the one whose peer range it misses, and isolating either one resolves it.
     anchors: unique([...edges.flatMap((e) => anchorForEdge(graph, e)), ...anchorsFor(graph, found.id)]),
@@ -97,26 +102,35 @@ function peerConflict(graph: TreeGraph, target: number, edges: DependencyEdge[])
   };
 }
 
-function singletonConflicts(graph: TreeGraph, singletons: readonly string[]): Conflict[] {
+function singletonConflicts(graph: TreeGraph, singletons: readonly string[], allowDuplicates: readonly string[]): Conflict[] {
   const conflicts: Conflict[] = [];
   for (const name of singletons) {
     const copies = copiesOf(graph, name);
     if (copies.length < 2) continue;
+    const allowed = allowDuplicates.includes(name);
     const dependents = copies.flatMap((c) => c.edgesIn.map((id) => dependentOf(graph, edgeAt(graph, id))));
     const list = copies.map((c) => `${c.version} at ${c.location}`).join(', ');
     conflicts.push({
       kind: 'singleton',
-      severity: 'warning',
+      severity: allowed ? 'warning' : 'error',
       package: name,
       namespace: graph.namespace,
       versions: unique(copies.map((c) => c.version)),
       dependents,
       locations: copies.map((c) => c.location),
+      paths: copies.map((c) => c.path),
       anchors: unique(copies.flatMap((c) => anchorsFor(graph, c.id))),
-      message: `${name} is installed ${copies.length} times${where(graph)} (${list}); it expects to be loaded once per process. Deduplicate, or isolate the users of one copy in a namespace.`,
+      message: allowed
+        ? `${name} is installed ${copies.length} times${where(graph)} (${list}); multiverse.json allows it ("allowDuplicates"), so the copies must never meet in one process.`
+        : `${name} is installed ${copies.length} times${where(graph)} (${list}); it expects to be loaded once per process, and two copies that meet fail at run time (graphql: "another module or realm"; React: invalid hook call). Deduplicate, or isolate the users of one copy in a namespace; if the copies never meet, list "${name}" in "allowDuplicates" of multiverse.json.`,
     });
   }
   return conflicts;
+}
+
+/** A package copy named so that two copies of one version tell apart: `a@1.0.0 at node_modules/b/node_modules/a`. */
+function describeCopy(node: PackageNode): string {
+  return node.isRoot ? describeNode(node) : `${describeNode(node)} at ${node.location}`;
 }
 
 function where(graph: TreeGraph): string {

@@ -73,6 +73,8 @@ export type ConflictKind =
   | 'singleton'
   | 'namespace-not-installed'
   | 'namespace-stale'
+  | 'namespace-orphaned'
+  | 'main-tree-leftover'
   | 'ambiguous'
   | 'declared-twice';
 
@@ -110,7 +112,12 @@ export interface Conflict {
   dependents: Dependent[];
   /** Locations of the copies involved, relative to their tree's root. */
   locations: string[];
-  /** The manifest entries that lead to the conflict; empty when none can be pointed at. */
+  /** Absolute paths of the copies (package folders) the finding is about, or of the namespace's tree. */
+  paths: string[];
+  /**
+   * The manifest entries that lead to the conflict, the one that causes it first (an editor puts its
+   * diagnostic there and shows the others as related); empty when none can be pointed at.
+   */
   anchors: ConflictAnchor[];
   /** One paragraph in npm's words, naming versions and dependents. */
   message: string;
@@ -122,6 +129,8 @@ export type { NamespaceState };
 export interface NamespaceSummary {
   name: string;
   state: NamespaceState;
+  /** For a stale namespace, which input changed since it was installed. */
+  staleReason: string | null;
   /** Absolute path of `.multiverse/<name>`. */
   root: string;
   dependencies: Record<string, string>;
