@@ -202,10 +202,13 @@ test('multiverse run returns the exit code of the script and refuses what it can
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /src\/nope\.js does not exist/);
   assert.equal((await cli(project, 'run')).code, 2);
-  const uninstalled = await makeProject(workDir, registry.url, { 'multiverse.json': '{ "namespaces": {} }', 'app.js': '' });
+  const uninstalled = await makeProject(workDir, registry.url, { 'multiverse.json': '{ "namespaces": { "legacy": { "dependencies": { "fixture-lib": "^1.0.0" } } } }', 'app.js': '' });
   const result = await cli(uninstalled, 'run', 'app.js');
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /run "multiverse install"/);
+  assert.match(result.stderr, /multiverse\.json declares namespace "legacy", but there is no \.multiverse\/map\.json: run "multiverse install" in /);
+  // Nothing to install, nothing to wait for.
+  const empty = await makeProject(workDir, registry.url, { 'multiverse.json': '{ "namespaces": {} }', 'app.js': '' });
+  assert.equal((await cli(empty, 'run', 'app.js')).code, 0);
 });
 
 test('a broken map.json is reported with what to do', async () => {
