@@ -19,7 +19,7 @@ export interface ImportResolution {
 export function resolveImport(index: AnalysisIndex, fromFile: string, specifier: string, conditions: 'import' | 'require'): ImportResolution {
   const resolution: ProjectResolution = index.routing
     ? index.routing.resolve(specifier, fromFile, { conditions })
-    : { ...resolveModule(specifier, fromFile, { conditions, cache: index.resolverCache }), namespace: null };
+    : { ...resolveModule(specifier, fromFile, { conditions, cache: index.resolverCache }), namespace: null, kind: 'main', owner: null };
   const copy = resolution.packageRoot === null ? undefined : index.nodeAtPath(resolution.packageRoot);
   return { resolution, copy: copy && !copy.node.isRoot ? copy : undefined };
 }

@@ -29,6 +29,8 @@ export function describeImport(index: AnalysisIndex, fromFile: string, specifier
   const result: ResolveResult = {
     specifier,
     namespace: resolution.namespace,
+    kind: resolution.kind,
+    owner: resolution.owner,
     packageName: resolution.packageName,
     version: copy?.node.version ?? resolution.version,
     uri: resolution.builtin ? resolution.path : URI.file(resolution.path).toString(),
@@ -44,7 +46,7 @@ export function describeImport(index: AnalysisIndex, fromFile: string, specifier
 /** Hover text: tree, package@version, the file as a link, why it is there, the other copies. */
 export function hoverMarkdown(result: ResolveResult, projectDir: string): MarkupContent {
   if (result.builtin) return { kind: 'markdown', value: `Node.js built-in \`${result.uri}\`` };
-  const tree = result.namespace === null ? 'main tree' : `namespace \`${result.namespace}\``;
+  const tree = treeName(result.kind, result.owner);
   const pkg = result.packageName ? `**${result.packageName}@${result.version ?? '?'}**` : '**project file**';
   const file = URI.parse(result.uri).fsPath;
   const lines = [`${tree} · ${pkg} · ${result.format}`, '', `[${escape(path.relative(projectDir, file) || file)}](${result.uri})`];
@@ -53,12 +55,17 @@ export function hoverMarkdown(result: ResolveResult, projectDir: string): Markup
     // Big trees repeat a version in many folders: one entry per version and tree, with a count.
     const counts = new Map<string, number>();
     for (const c of result.otherCopies) {
-      const label = `${result.packageName ?? ''}@${c.version} (${c.namespace === null ? 'main tree' : `namespace \`${c.namespace}\``})`;
+      const label = `${result.packageName ?? ''}@${c.version} (${treeName(c.namespace === null ? 'main' : 'namespace', c.namespace)})`;
       counts.set(label, (counts.get(label) ?? 0) + 1);
     }
     lines.push('', `Other copies: ${[...counts].map(([label, n]) => (n > 1 ? `${label} ×${n}` : label)).join(', ')}`);
   }
   return { kind: 'markdown', value: lines.join('\n') };
+}
+
+/** How hovers name a tree: "main tree", "namespace `legacy`", "extension `legacy-report`". */
+export function treeName(kind: ResolveResult['kind'], owner: string | null): string {
+  return kind === 'main' || owner === null ? 'main tree' : `${kind} \`${owner}\``;
 }
 
 function escape(text: string): string {
