@@ -198,6 +198,7 @@ test('peer conflict diagnostics land on the exact package.json entries; Isolate 
   const moved = await server.executeCommand({ command: moveBack.command?.command ?? '', arguments: moveBack.command?.arguments });
   assert.match(moved, /^Moved fixture-peer back to the main tree \(fixture-peer-1 removed\); the main tree was not updated: installing the main tree: its own dependencies conflict \(ERESOLVE\)/);
   assert.match(host.errors.at(-1) ?? '', /The app's node_modules was left as it was; run "npm install" in .* to see npm's own report\./);
+  assert.deepEqual(await readdir(path.join(dir, 'node_modules')).then((names) => names.filter((n) => !n.startsWith('.'))), ['fixture-lib'], 'the failed update changed nothing');
   server.shutdown();
 });
 
