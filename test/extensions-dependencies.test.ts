@@ -57,13 +57,20 @@ test('resolution knows extension trees: loadProject().resolve in an extension fo
   const runtime = path.join(repoRoot, 'runtime');
   const project = await makeProject(workDir, registry.url, {
     'multiverse.json': JSON.stringify({ extensions: { 'legacy-report': { path: 'extensions/legacy-report', isolation: 'worker', dependencies: { 'fixture-lib': '^1.0.0' } } } }),
-    'extensions/legacy-report/index.js': extension,
+    // Reports the file it actually loaded (require.cache), not what require.resolve answers.
+    'extensions/legacy-report/index.js': `const { ExtensionBase } = require('multiverse');
+const lib = require('fixture-lib');
+module.exports = class extends ExtensionBase {
+  version() { return lib.version; }
+  loadedFrom() { return Object.keys(require.cache).find((file) => file.includes('fixture-lib')); }
+};
+`,
     'node_modules/fixture-lib/package.json': JSON.stringify({ name: 'fixture-lib', version: '2.0.0', main: 'index.js' }),
     'node_modules/fixture-lib/index.js': "exports.version = 'app copy';\n",
     'app.js': `const { ExtensionManager } = require(${JSON.stringify(runtime)});
 const manager = new ExtensionManager({ root: __dirname });
 manager.loadDeclared('legacy-report').then(async (ext) => {
-  console.log(JSON.stringify({ version: await ext.version(), resolved: await ext.resolved() }));
+  console.log(JSON.stringify({ version: await ext.version(), loadedFrom: await ext.loadedFrom() }));
   await manager.stopAll();
 });
 `,
@@ -71,13 +78,13 @@ manager.loadDeclared('legacy-report').then(async (ext) => {
   // An extensions-only project runs without "multiverse install": the extension installs its tree when it loads.
   const ran = await cli(project, 'run', 'app.js');
   assert.equal(ran.code, 0, ran.stderr);
-  const loaded = JSON.parse(ran.stdout) as { version: string; resolved: string };
+  const loaded = JSON.parse(ran.stdout) as { version: string; loadedFrom: string };
   assert.equal(loaded.version, '1.0.0');
 
   const routing = loadProject(project);
   const inExtension = path.join(project, 'extensions', 'legacy-report', 'index.js');
   const resolved = routing.resolve('fixture-lib', inExtension);
-  assert.deepEqual([resolved.kind, resolved.owner, resolved.namespace, resolved.version, resolved.path], ['extension', 'legacy-report', null, '1.0.0', loaded.resolved]);
+  assert.deepEqual([resolved.kind, resolved.owner, resolved.namespace, resolved.version, resolved.path], ['extension', 'legacy-report', null, '1.0.0', loaded.loadedFrom]);
   assert.equal(routing.extensionOf(inExtension), 'legacy-report');
   assert.equal(routing.extensionOf(resolved.path), 'legacy-report', 'files of its tree belong to it too');
   assert.deepEqual([routing.resolve('fixture-lib', resolved.path).kind, routing.resolve('./index.js', resolved.path).version], ['extension', '1.0.0']);
