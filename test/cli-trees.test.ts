@@ -105,3 +105,19 @@ test('isolate puts both files back when the install fails', async () => {
   assert.match(stderr, /package\.json and multiverse\.json were put back as they were/);
   assert.deepEqual(await snapshot(project), before);
 });
+
+test('move-back undoes isolate byte for byte, and removes the emptied namespace with its tree and map entry', async () => {
+  const project = await makeProject(workDir, registry.url, { 'package.json': appManifest });
+  assert.equal((await cli(project, 'isolate', 'fixture-esm', '--namespace', 'modern')).code, 0);
+  const { code, stdout, stderr } = await cli(project, 'move-back', 'fixture-esm', '--json');
+  assert.equal(code, 0, stderr);
+  const result = JSON.parse(stdout) as { action: string; namespace: string; removesNamespace: boolean; install: { removed: string[] }; mainTree: { updated: boolean } };
+  assert.deepEqual([result.action, result.namespace, result.removesNamespace, result.install.removed, result.mainTree.updated], ['move-back', 'modern', true, ['modern'], false]);
+  assert.equal(await readFile(path.join(project, 'package.json'), 'utf8'), appManifest);
+  assert.deepEqual(JSON.parse(await readFile(path.join(project, 'multiverse.json'), 'utf8')), {});
+  assert.deepEqual((await readdir(path.join(project, '.multiverse'))).filter((n) => !n.startsWith('.')), ['map.json']);
+  assert.deepEqual(JSON.parse(await readFile(path.join(project, '.multiverse', 'map.json'), 'utf8')), { version: 1, namespaces: {} });
+  const again = await cli(project, 'move-back', 'fixture-esm');
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /no namespace in .*multiverse\.json declares "fixture-esm"/);
+});

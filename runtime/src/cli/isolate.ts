@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors';
-import { mainTreeChanges, ProgressDisplay } from '../install';
+import { mainTreeChanges } from '../install';
 import { applyIsolation, finishIsolation, planIsolation, planMoveBack, type FinishResult, type IsolationPlan, type MoveBackPlan } from '../isolate';
 import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './command';
-import { jsonResult, summary } from './install';
+import { jsonResult, summary, withTreeProgress } from './install';
 import { projectDir, projectHelp, projectOption } from './project-option';
 
 const options = {
@@ -70,7 +70,7 @@ async function move(kind: 'isolate' | 'move-back', args: string[], io: CliIO): P
   const plan = kind === 'isolate' ? await planIsolation(dir, name, { namespace: values.namespace }) : await planMoveBack(dir, name, { namespace: values.namespace });
   await applyIsolation(plan);
   if (!values.json) io.stdout.write(`${describe(plan)}\n`);
-  const finished = values.install ? await finishWithProgress(dir, plan, io, values['main-tree']) : null;
+  const finished = values.install ? await withTreeProgress(io, (onProgress) => finishIsolation(dir, plan, { updateMainTree: values['main-tree'], onProgress })) : null;
   if (values.json) {
     const install = finished && jsonResult(finished.install);
     const mainTree = finished?.mainTreeError ? { error: finished.mainTreeError.message } : (finished?.mainTree ?? null);
@@ -100,22 +100,4 @@ function mainTreeLine(finished: FinishResult): string {
   const tree = finished.mainTree;
   if (tree === null || !tree.updated) return 'main tree: not installed (no node_modules), left alone';
   return `main tree: ${mainTreeChanges(tree)}`;
-}
-
-/** {@link finishIsolation} with progress on stderr, one row per tree. */
-async function finishWithProgress(dir: string, plan: IsolationPlan | MoveBackPlan, io: CliIO, updateMainTree: boolean): Promise<FinishResult> {
-  const display = new ProgressDisplay(io.stderr);
-  const listeners = new Map<string, ReturnType<ProgressDisplay['listener']>>();
-  try {
-    return await finishIsolation(dir, plan, {
-      updateMainTree,
-      onProgress: (tree, event) => {
-        let listener = listeners.get(tree);
-        if (!listener) listeners.set(tree, (listener = display.listener(tree)));
-        listener(event);
-      },
-    });
-  } finally {
-    display.finish();
-  }
 }
