@@ -56,7 +56,14 @@ test('dependencies install into the extension’s own tree, once; the extension 
 test('resolution knows extension trees: loadProject().resolve in an extension folder answers the copy the extension loads, and multiverse run needs no install', async () => {
   const runtime = path.join(repoRoot, 'runtime');
   const project = await makeProject(workDir, registry.url, {
-    'multiverse.json': JSON.stringify({ extensions: { 'legacy-report': { path: 'extensions/legacy-report', isolation: 'worker', dependencies: { 'fixture-lib': '^1.0.0' } } } }),
+    'multiverse.json': JSON.stringify({
+      extensions: {
+        'legacy-report': { path: 'extensions/legacy-report', isolation: 'worker', dependencies: { 'fixture-lib': '^1.0.0' } },
+        // An extension file at the project's root owns that file, not the app's files beside it.
+        tool: { path: 'tool.js', dependencies: { 'fixture-lib': '^1.0.0' } },
+      },
+    }),
+    'tool.js': '',
     // Reports the file it actually loaded (require.cache), not what require.resolve answers.
     'extensions/legacy-report/index.js': `const { ExtensionBase } = require('multiverse');
 const lib = require('fixture-lib');
@@ -90,6 +97,7 @@ manager.loadDeclared('legacy-report').then(async (ext) => {
   assert.deepEqual([routing.resolve('fixture-lib', resolved.path).kind, routing.resolve('./index.js', resolved.path).version], ['extension', '1.0.0']);
   const app = routing.resolve('fixture-lib', path.join(project, 'app.js'));
   assert.deepEqual([app.kind, app.owner, app.version], ['main', null, '2.0.0']);
+  assert.deepEqual([routing.extensionOf(path.join(project, 'app.js')), routing.extensionOf(path.join(project, 'tool.js'))], [null, 'tool']);
   const self = routing.resolve('multiverse', inExtension);
   assert.deepEqual([self.packageName, self.path], ['multiverse', await realpath(path.join(runtime, 'dist', 'index.js'))], 'the runtime provides itself to every extension');
 });

@@ -105,7 +105,7 @@ class ProjectImpl implements Project {
       return { name, given, real: realRoot(given) };
     });
     this.extensions = Object.entries(extensions).map(([name, extension]) => {
-      const folder = extensionFolder(resolveInside(dir, extension.path, `The path of extension "${name}"`));
+      const folder = extensionFolder(dir, resolveInside(dir, extension.path, `The path of extension "${name}"`));
       const tree = extensionTreeDir(dir, name);
       // The runtime gives an extension a tree only when it has dependencies to install.
       return { name, folder: bothForms(folder), tree: Object.keys(extension.dependencies).length > 0 ? bothForms(tree) : null };
@@ -241,13 +241,19 @@ class ProjectImpl implements Project {
 /** This runtime's own entry: what `require('multiverse')` loads inside an extension. */
 const RUNTIME_ENTRY = path.join(__dirname, '..', 'index.js');
 
-/** An extension's folder: its `path`, or the folder of the file `path` names. */
-function extensionFolder(target: string): string {
+/**
+ * An extension's folder: its `path`, or the folder of the file `path` names, unless that is the
+ * project's own folder (an extension file at the root): then the file alone is the extension's,
+ * and the app's files stay the app's.
+ */
+function extensionFolder(projectDir: string, target: string): string {
+  let folder = target;
   try {
-    return statSync(target).isFile() ? path.dirname(target) : target;
+    if (statSync(target).isFile()) folder = path.dirname(target);
   } catch {
-    return target;
+    // Not there yet: routing treats the path as the folder it names.
   }
+  return folder === projectDir ? target : folder;
 }
 
 function bothForms(dir: string): string[] {
