@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { ResolveResult } from './protocol';
-import { analyzeProject, ConfigError, loadProject, ManifestError, ResolverCache, type AnalyzeOptions, type PackageNode, type Project as Routing, type ProjectAnalysis, type TreeGraph } from 'multiverse';
+import { ConfigError, loadProject, type Project as Routing } from 'multiverse';
+import { analyzeProject, ManifestError, ResolverCache, type AnalyzeOptions, type PackageNode, type ProjectAnalysis, type TreeGraph } from 'multiverse/tooling';
 
 /** A package copy located in one of the project's trees. */
 export interface LocatedNode {

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { dependencyChains, formatChain } from 'multiverse';
+import { dependencyChains, formatChain } from 'multiverse/tooling';
 import type { MarkupContent } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import { resolveImport } from './import-resolution';
