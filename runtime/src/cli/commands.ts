@@ -1,4 +1,13 @@
 import type { Command } from './command';
+// Types only: erased from the output, so they load nothing.
+import type * as InstallModule from './install';
+import type * as IsolateModule from './isolate';
+import type * as ValidateModule from './validate';
+import type * as CheckModule from './check';
+import type * as WhyModule from './why';
+import type * as TreeModule from './tree';
+import type * as RunModule from './run';
+import type * as ExtModule from './ext';
 
 /** What the command list needs to know about a command without loading it. */
 export interface CommandEntry {
@@ -15,12 +24,12 @@ export interface CommandEntry {
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 export const commands: CommandEntry[] = [
-  { name: 'install', summary: 'install the namespaces of multiverse.json into .multiverse/', load: () => (require('./install') as typeof import('./install')).installCommand },
-  { name: 'isolate', summary: 'move a dependency from package.json into a namespace and install it', load: () => (require('./isolate') as typeof import('./isolate')).isolateCommand },
-  { name: 'validate-name', summary: 'check a namespace or extension name', load: () => (require('./validate') as typeof import('./validate')).validateCommand },
-  { name: 'check', summary: 'find dependency conflicts in the project and its namespaces', load: () => (require('./check') as typeof import('./check')).checkCommand },
-  { name: 'why', summary: 'show every copy of a package and why it is installed', load: () => (require('./why') as typeof import('./why')).whyCommand },
-  { name: 'tree', summary: 'print the dependency tree of the project or of a namespace', load: () => (require('./tree') as typeof import('./tree')).treeCommand },
-  { name: 'run', summary: 'run a script with its imports routed to the namespaces', load: () => (require('./run') as typeof import('./run')).runCommand },
-  { name: 'ext', summary: 'list or call the isolated extensions of multiverse.json', load: () => (require('./ext') as typeof import('./ext')).extCommand },
+  { name: 'install', summary: 'install the namespaces of multiverse.json into .multiverse/', load: () => (require('./install') as typeof InstallModule).installCommand },
+  { name: 'isolate', summary: 'move a dependency from package.json into a namespace and install it', load: () => (require('./isolate') as typeof IsolateModule).isolateCommand },
+  { name: 'validate-name', summary: 'check a namespace or extension name', load: () => (require('./validate') as typeof ValidateModule).validateCommand },
+  { name: 'check', summary: 'find dependency conflicts in the project and its namespaces', load: () => (require('./check') as typeof CheckModule).checkCommand },
+  { name: 'why', summary: 'show every copy of a package and why it is installed', load: () => (require('./why') as typeof WhyModule).whyCommand },
+  { name: 'tree', summary: 'print the dependency tree of the project or of a namespace', load: () => (require('./tree') as typeof TreeModule).treeCommand },
+  { name: 'run', summary: 'run a script with its imports routed to the namespaces', load: () => (require('./run') as typeof RunModule).runCommand },
+  { name: 'ext', summary: 'list or call the isolated extensions of multiverse.json', load: () => (require('./ext') as typeof ExtModule).extCommand },
 ];
