@@ -107,14 +107,14 @@ async function runBlock(block: DocBlock, project: string): Promise<void> {
 }
 
 for (const document of DOCUMENTS) {
-  test(`every sh, js and ts block of ${document} runs as written in a project with the packed runtime`, async () => {
+  test(`every sh, js and ts block of ${document} runs as written in a project with the packed runtime`, async (t) => {
     const blocks = docBlocks(document, readFileSync(path.join(repoRoot, document), 'utf8'));
     const project = path.join(work, document.replace(/\W+/g, '-'));
     cpSync(path.join(repoRoot, 'demo'), project, { recursive: true, filter: (src) => !/[\\/](node_modules|\.multiverse)$/.test(src) });
     cpSync(tarball, path.join(project, `multiverse-${version}.tgz`));
     for (const block of blocks) if (block.mode.kind !== 'fragment') await runBlock(block, project);
     const counts = { run: blocks.filter((b) => b.mode.kind === 'run').length, file: blocks.filter((b) => b.mode.kind === 'file').length, fragment: blocks.filter((b) => b.mode.kind === 'fragment').length };
-    console.log(`${document}: ${counts.run} blocks run, ${counts.file} written as files, ${counts.fragment} fragments`);
+    t.diagnostic(`${document}: ${counts.run} blocks run, ${counts.file} written as files, ${counts.fragment} fragments`);
     assert.ok(counts.run > 0, `${document} has no block that runs`);
     assert.deepEqual((await readdir(project)).filter((f) => f.startsWith('doc-block-')), []);
   });
