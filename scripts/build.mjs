@@ -9,8 +9,10 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const require = createRequire(import.meta.url);
-// npm runs the runtime's prepack in runtime/; every path below is relative to the repository root.
-process.chdir(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'));
+// npm runs the runtime's prepack in runtime/; every path below is relative to the repository root
+// (esbuild takes its working directory when it is imported, so it is told too).
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(repoRoot);
 const production = process.argv.includes('--production');
 const runtimeOnly = process.argv.includes('--runtime');
 // `--outdir <dir>` writes the bundles elsewhere (the server benchmark measures the production bundle
@@ -31,6 +33,7 @@ try {
 }
 
 const common = {
+  absWorkingDir: repoRoot,
   bundle: true,
   platform: 'node',
   target: 'node20',
