@@ -103,7 +103,10 @@ async function runBlock(block: DocBlock, project: string): Promise<void> {
     await rm(file);
     await rm(output, { force: true });
   }
-  assert.equal(result.code, 0, `${block.where} (${block.language}) failed with exit code ${result.code}:\n${block.code}\n--- output ---\n${result.output.slice(-6000)}`);
+  const hint = /\b404\b|E404|No matching version/.test(result.output)
+    ? '\n(The fixture registry serves the fixture packages, the runtime\'s dependencies and DOC_PACKAGES in test/support/doc-registry.ts: add what the snippet installs there.)'
+    : '';
+  assert.equal(result.code, 0, `${block.where} (${block.language}) failed with exit code ${result.code}:\n${block.code}\n--- output ---\n${result.output.slice(-6000)}${hint}`);
 }
 
 for (const document of DOCUMENTS) {
