@@ -115,6 +115,10 @@ for (const document of DOCUMENTS) {
     const project = path.join(work, document.replace(/\W+/g, '-'));
     cpSync(path.join(repoRoot, 'demo'), project, { recursive: true, filter: (src) => !/[\\/](node_modules|\.multiverse)$/.test(src) });
     cpSync(tarball, path.join(project, `multiverse-${version}.tgz`));
+    // Where the READMEs start: an app npm refuses, so the runtime cannot be npm-installed into it yet.
+    const refused = await execute('npm', ['install', '--dry-run'], project);
+    assert.notEqual(refused.code, 0, refused.output);
+    assert.match(refused.output, /ERESOLVE/);
     for (const block of blocks) if (block.mode.kind !== 'fragment') await runBlock(block, project);
     const counts = { run: blocks.filter((b) => b.mode.kind === 'run').length, file: blocks.filter((b) => b.mode.kind === 'file').length, fragment: blocks.filter((b) => b.mode.kind === 'fragment').length };
     t.diagnostic(`${document}: ${counts.run} blocks run, ${counts.file} written as files, ${counts.fragment} fragments`);
