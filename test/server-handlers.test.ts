@@ -9,7 +9,8 @@ import { URI } from 'vscode-uri';
 import { MultiverseServer, RecordingHost } from './support/lsp';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
 import { installWith, tempDir, writeFiles } from './support/workspace';
-import { installProject, loadProject, NamespaceModuleNotFoundError } from 'multiverse';
+import { loadProject, NamespaceModuleNotFoundError } from 'multiverse';
+import { installProject } from 'multiverse/tooling';
 
 let registry: FixtureRegistry;
 before(async () => {

@@ -8,7 +8,8 @@ import {
   type RequestType,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { AnalysisChangedNotification, Commands, IsolationActionRequest, type InstallArguments, type IsolationActionParams, type IsolationArguments } from './model/protocol';
+import { AnalysisChangedNotification, Commands, IsolationActionRequest, RuntimeVersionNotification, type InstallArguments, type IsolationActionParams, type IsolationArguments } from './model/protocol';
+import { RuntimeVersionStatus } from './runtime-status';
 import { showServerProgress } from './server-progress';
 import { explainRestricted } from './trust';
 
@@ -27,10 +28,12 @@ export class Ctx implements vscode.Disposable {
   private readonly shutdownHooks: (() => Promise<void>)[] = [];
   /** Fires after each (re-)analysis of a folder and when the server (re)starts or stops: views reload then. */
   readonly onDidChangeAnalysis = this.analysisChanged.event;
+  /** Warns when a folder runs another `multiverse` than the server's. */
+  private readonly runtimeVersion = new RuntimeVersionStatus();
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Multiverse');
-    extension.subscriptions.push(this, this.output, this.analysisChanged);
+    extension.subscriptions.push(this, this.output, this.analysisChanged, this.runtimeVersion);
   }
 
   /** Registers disposables for the extension's lifetime. */
@@ -81,6 +84,7 @@ export class Ctx implements vscode.Disposable {
       this.analysisChanged.fire();
     });
     client.onNotification(AnalysisChangedNotification, () => this.analysisChanged.fire());
+    client.onNotification(RuntimeVersionNotification, (params) => this.runtimeVersion.report(params));
     await client.start();
     // After start: replaces the handler the client installs while starting.
     showServerProgress(client);

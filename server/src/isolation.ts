@@ -1,10 +1,10 @@
 import * as path from 'node:path';
+import { InputError } from 'multiverse';
 import {
   applyIsolation,
-  mainTreeChanges,
   CONFIG_FILE,
   finishIsolation,
-  InputError,
+  mainTreeChanges,
   planIsolationOf,
   planMoveBackOf,
   readProjectTexts,
@@ -12,7 +12,7 @@ import {
   type FinishResult,
   type IsolationPlan,
   type MoveBackPlan,
-} from 'multiverse';
+} from 'multiverse/tooling';
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver';
 import type { InstallProgress } from './install-command';
 import { planWorkspaceEdit, type OpenDocuments } from './manifest-edits';

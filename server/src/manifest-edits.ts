@@ -1,5 +1,5 @@
 import { parseTree, findNodeAtLocation } from 'jsonc-parser';
-import { editJson, type FileEdit } from 'multiverse';
+import { editJson, type FileEdit } from 'multiverse/tooling';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';

@@ -23,8 +23,6 @@ const shared = `Options:
 ${projectHelp}`;
 
 export const isolateCommand: Command = {
-  name: 'isolate',
-  summary: 'move a dependency from package.json into a namespace and install it',
   help: `Usage: multiverse isolate <package> [--namespace <name>] [--no-install] [--no-main-tree] [--json]
 
 Moves <package> out of package.json (every one of dependencies, devDependencies and
@@ -44,8 +42,6 @@ failed install (files put back) or failed main-tree update (the move stands: run
 };
 
 export const moveBackCommand: Command = {
-  name: 'move-back',
-  summary: 'move a dependency from a namespace back into package.json',
   help: `Usage: multiverse move-back <package> [--namespace <name>] [--no-install] [--no-main-tree] [--json]
 
 The reverse of "multiverse isolate": takes <package> out of its namespace in multiverse.json
