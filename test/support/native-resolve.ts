@@ -42,11 +42,14 @@ const answers = probes.map(({ specifier, fromFile, conditions }) => {
 process.stdout.write(JSON.stringify(answers));
 `;
 
-/** Asks a fresh Node process to resolve every probe. */
-export async function nativeResolve(probes: Probe[]): Promise<NativeAnswer[]> {
+/**
+ * Asks a fresh Node process to resolve every probe; `nodeArgs` set it up first (Yarn's PnP runtime:
+ * `--require .pnp.cjs --loader .pnp.loader.mjs`, as `yarn node` runs programs).
+ */
+export async function nativeResolve(probes: Probe[], nodeArgs: string[] = []): Promise<NativeAnswer[]> {
   const { stdout } = await run(
     process.execPath,
-    ['--experimental-import-meta-resolve', '--no-warnings', '--input-type=module', '-e', PROBE, JSON.stringify(probes)],
+    [...nodeArgs, '--experimental-import-meta-resolve', '--no-warnings', '--input-type=module', '-e', PROBE, JSON.stringify(probes)],
     { maxBuffer: 64 * 1024 * 1024 },
   );
   return JSON.parse(stdout) as NativeAnswer[];
