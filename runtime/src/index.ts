@@ -7,7 +7,7 @@ export { ConfigError, CONFIG_FILE, namespaceFor, parseConfig, readConfig } from 
 export type { ConfigProblem, ExtensionConfig, NamespaceConfig, ProjectConfig } from './config';
 export { analyzeProject, childrenOf, copiesOf, DEFAULT_SINGLETONS, dependencyChains, explainPackage, formatChain, loadTree, ManifestError, manifestField, nodeAt, edgeAt } from './analysis';
 export type { AnalyzeOptions, Conflict, ConflictAnchor, ConflictKind, CopyExplanation, DependencyEdge, Dependent, EdgeProblem, EdgeType, NamespaceSummary, PackageExplanation, PackageManagerName, PackageNode, ProjectAnalysis, TreeEntry, TreeGraph, TreeSource } from './analysis';
-export { detectPackageManager } from './package-manager';
+export { DEPENDENCY_RECORD_GLOBS, detectPackageManager, isDependencyRecord } from './package-manager';
 export type { Linker, PackageManager } from './package-manager';
 export { defaultStore, installProject, installTree, linkIntoStore, mapFile, namespaceDir, namespaceStatus, ProgressDisplay, pruneStore, readMap, readNpmConfig } from './install';
 export type { InstallProjectOptions, InstallProjectResult, InstallTreeOptions, NamespaceMap, NamespaceMapEntry, NamespaceState, NpmConfig, ProgressEvent, StoreResult } from './install';

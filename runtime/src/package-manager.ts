@@ -137,3 +137,24 @@ export function parseYaml(text: string, file?: string): Record<string, unknown> 
   }
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
+
+/** Files at a project's (or workspace's) root whose change changes its dependencies, for every manager. */
+const PROJECT_RECORDS = ['package.json', 'package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', 'yarn.lock', '.yarnrc.yml', '.pnp.cjs', 'bun.lock'];
+
+/**
+ * What each manager rewrites in node_modules at the end of an install (npm's hidden lockfile, pnpm's
+ * modules manifest and current lockfile, Yarn's install state): one file stands for the thousands
+ * an install touches there.
+ */
+const INSTALL_RECORDS = ['node_modules/.package-lock.json', 'node_modules/.modules.yaml', 'node_modules/.pnpm/lock.yaml', 'node_modules/.yarn-state.yml', 'node_modules/.yarn-integrity'];
+
+/** Globs for an editor's file watcher: every file {@link isDependencyRecord} accepts. */
+export const DEPENDENCY_RECORD_GLOBS: readonly string[] = [...PROJECT_RECORDS, ...INSTALL_RECORDS].map((file) => `**/${file}`);
+
+/** Whether a change to `file` can change the project's dependency graph, whichever manager installs it. */
+export function isDependencyRecord(file: string): boolean {
+  const parts = file.split(path.sep);
+  if (!parts.includes('node_modules')) return PROJECT_RECORDS.includes(parts[parts.length - 1] ?? '');
+  const posix = parts.join('/');
+  return INSTALL_RECORDS.some((record) => posix.endsWith(`/${record}`));
+}

@@ -115,7 +115,9 @@ export function anchorNamespaceConflicts(conflicts: Conflict[], graph: TreeGraph
 export function sharedConflicts(tree: TreeGraph, summary: NamespaceSummary, main: TreeGraph, configFile: string): Conflict[] {
   const conflicts: Conflict[] = [];
   summary.shared.forEach((pkg, index) => {
-    const appCopy = main.nodes.find((n) => n.location === `node_modules/${pkg}`);
+    // The copy the app's own dependency resolves to, wherever its package manager put it.
+    const direct = nodeAt(main, 0).edgesOut.map((id) => edgeAt(main, id)).find((e) => e.name === pkg && e.to !== null);
+    const appCopy = direct?.to === undefined || direct.to === null ? main.nodes.find((n) => n.location === `node_modules/${pkg}`) : nodeAt(main, direct.to);
     if (!appCopy) return; // reported as a shared package the app does not have
     const unmet = tree.edges.filter((e) => e.name === pkg && !satisfiedBy(appCopy.version, e.spec));
     if (unmet.length === 0) return;

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { CodeAction, Hover, MarkupContent, Position, TextDocumentEdit } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { MultiverseServer, RecordingHost } from './support/lsp';
+import { installWithManager, type ManagerSetup } from './support/package-managers';
+import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
+import { tempDir, writeFiles } from './support/workspace';
+
+let registry: FixtureRegistry;
+before(async () => {
+  registry = await startFixtureRegistry();
+});
+after(() => registry.close());
+
+const SOURCE = `import dual from 'fixture-dual';
+import lib from 'fixture-lib';
+import peer from 'fixture-peer';
+import missing from 'fixture-undeclared';
+`;
+
+async function app(setup: ManagerSetup, dependencies: Record<string, string>): Promise<string> {
+  const dir = await tempDir(`lsp-${setup}`);
+  const manifest = { name: 'app', version: '1.0.0', ...(setup.startsWith('yarn-berry') ? { packageManager: 'yarn@4.18.1' } : {}), dependencies };
+  // Namespaces install with arborist, from the registry the project's manager uses (.npmrc here).
+  await writeFiles(dir, { 'package.json': manifest, '.npmrc': `registry=${registry.url}\n`, 'src/app.mjs': SOURCE });
+  await installWithManager(dir, setup, registry.url);
+  return dir;
+}
+
+async function started(dir: string): Promise<{ server: MultiverseServer; host: RecordingHost; folder: string }> {
+  const host = new RecordingHost();
+  const server = new MultiverseServer(host);
+  const folder = URI.file(dir).toString();
+  server.initialize({ processId: null, rootUri: null, capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } }, window: { workDoneProgress: true } }, workspaceFolders: [{ uri: folder, name: 'app' }] });
+  await server.initialized();
+  await server.settled();
+  return { server, host, folder };
+}
+
+function open(server: MultiverseServer, file: string, text: string, languageId = 'javascript'): string {
+  const uri = URI.file(file).toString();
+  server.didOpen({ textDocument: { uri, languageId, version: 1, text } });
+  return uri;
+}
+
+function at(text: string, needle: string, delta = 1): Position {
+  const offset = text.indexOf(needle);
+  assert.ok(offset >= 0, `${needle} not in the text`);
+  return TextDocument.create('file:///x', 'javascript', 1, text).positionAt(offset + delta);
+}
+
+function markdown(hover: Hover | null): string {
+  assert.ok(hover, 'expected a hover');
+  return (hover.contents as MarkupContent).value;
+}
+
+async function applyToDisk(action: CodeAction): Promise<void> {
+  const { writeFile } = await import('node:fs/promises');
+  for (const change of action.edit?.documentChanges ?? []) {
+    if (!('textDocument' in change)) continue;
+    const file = URI.parse((change as TextDocumentEdit).textDocument.uri).fsPath;
+    const before = await readFile(file, 'utf8').catch(() => '');
+    await writeFile(file, TextDocument.applyEdits(TextDocument.create('file:///x', 'json', 1, before), (change as TextDocumentEdit).edits));
+  }
+}
+
+test('pnpm: the peer conflict in pnpm\'s words on package.json, hovers through node_modules/.pnpm, and Isolate installs a namespace routed from the pnpm layout', async () => {
+  const dir = await app('pnpm', { 'fixture-dual': '^1.0.0', 'fixture-lib': '^2.0.0', 'fixture-peer': '^1.0.0' });
+  const { server, host, folder } = await started(dir);
+  assert.ok(host.watched.includes('**/node_modules/.pnpm/lock.yaml') && host.watched.includes('**/pnpm-lock.yaml'));
+  const pkgUri = URI.file(path.join(dir, 'package.json')).toString();
+  const published = host.diagnostics.get(pkgUri) ?? [];
+  assert.deepEqual(published.map((d) => d.code), ['peer', 'peer']);
+  assert.match(published[0]?.message ?? '', /Unmet peer \(pnpm\): fixture-peer@1\.0\.0 ✕ unmet peer fixture-lib@\^1\.0\.0: found 2\.0\.0/);
+
+  const uri = open(server, path.join(dir, 'src', 'app.mjs'), SOURCE);
+  assert.deepEqual((host.diagnostics.get(uri) ?? []).map((d) => [d.code, d.range.start.line]), [['ghost', 3]]);
+  const libHover = markdown(await server.hover({ textDocument: { uri }, position: at(SOURCE, "'fixture-lib'") }));
+  assert.match(libHover, /^main tree · \*\*fixture-lib@2\.0\.0\*\* · commonjs/);
+  assert.match(libHover, /node\\_modules\/\.pnpm\/fixture-lib@2\.0\.0\/node\\_modules\/fixture-lib\/lib\/main\.js/);
+  assert.match(libHover, /Required by: `\(root\) > fixture-lib@2\.0\.0`, `\(root\) > fixture-peer@1\.0\.0 > fixture-lib@2\.0\.0`/);
+  assert.match(libHover, /Other copies: fixture-lib@1\.0\.0 \(main tree\)/);
+
+  const manifest = await readFile(path.join(dir, 'package.json'), 'utf8');
+  open(server, path.join(dir, 'package.json'), manifest, 'json');
+  const actions = await server.codeAction({ textDocument: { uri: pkgUri }, range: { start: at(manifest, '"fixture-peer"', 3), end: at(manifest, '"fixture-peer"', 3) }, context: { diagnostics: published } });
+  const isolate = actions.find((a) => a.title === "Isolate dependency 'fixture-peer'");
+  assert.ok(isolate, `actions: ${actions.map((a) => a.title).join(', ')}`);
+  await applyToDisk(isolate);
+  assert.match(await server.executeCommand({ command: isolate.command?.command ?? '', arguments: isolate.command?.arguments }), /Installed 1 namespace\(s\)/);
+  await server.settled();
+  assert.deepEqual((await server.conflicts({ folder })).folders[0]?.conflicts, []);
+  const peerHover = markdown(await server.hover({ textDocument: { uri }, position: at(SOURCE, "'fixture-peer'") }));
+  assert.match(peerHover, /^namespace `fixture-peer-1` · \*\*fixture-peer@1\.0\.0\*\*/);
+  server.shutdown();
+});
+
+test('Yarn Plug\'n\'Play: no findings on a clean install, hovers resolve into the zip cache as Yarn does, an undeclared import is an error', async () => {
+  const dir = await app('yarn-berry-pnp', { 'fixture-dual': '^1.0.0', 'fixture-lib': '^1.0.0', 'fixture-peer': '^1.0.0' });
+  const { server, host, folder } = await started(dir);
+  assert.deepEqual((await server.conflicts({ folder })).folders[0]?.conflicts, []);
+  assert.deepEqual(host.diagnostics.get(URI.file(path.join(dir, 'package.json')).toString()) ?? [], []);
+
+  const uri = open(server, path.join(dir, 'src', 'app.mjs'), SOURCE);
+  const diagnostics = host.diagnostics.get(uri) ?? [];
+  assert.deepEqual(diagnostics.map((d) => [d.code, d.severity, d.range.start.line]), [['ghost', 1, 3]], 'PnP refuses what the package does not declare, so it is an error');
+  assert.match(diagnostics[0]?.message ?? '', /"fixture-undeclared" is not declared in package\.json/);
+
+  const libHover = markdown(await server.hover({ textDocument: { uri }, position: at(SOURCE, "'fixture-lib'") }));
+  assert.match(libHover, /^main tree · \*\*fixture-lib@1\.0\.0\*\* · commonjs/);
+  assert.match(libHover, /\.yarn\/cache\/fixture-lib-npm-1\.0\.0-[0-9a-f]+-[0-9a-f]+\.zip\/node\\_modules\/fixture-lib\/index\.js/);
+  assert.match(libHover, /Required by: `\(root\) > fixture-lib@1\.0\.0`, `\(root\) > fixture-dual@1\.0\.0 > fixture-lib@1\.0\.0`, `\(root\) > fixture-peer@1\.0\.0 > fixture-lib@1\.0\.0`/);
+  const peerHover = markdown(await server.hover({ textDocument: { uri }, position: at(SOURCE, "'fixture-peer'") }));
+  assert.match(peerHover, /^main tree · \*\*fixture-peer@1\.0\.0\*\*/);
+  assert.match(peerHover, /\.yarn\/\\_\\_virtual\\_\\_\/fixture-peer-virtual-/);
+  const resolved = await server.resolve({ uri, specifier: 'fixture-dual' });
+  assert.match(resolved?.uri ?? '', /fixture-dual\/esm\/index\.mjs$/);
+  server.shutdown();
+});
+
+test('Yarn Plug\'n\'Play: an injected peer conflict is one diagnostic per side, in Yarn\'s words', async () => {
+  const dir = await app('yarn-berry-pnp', { 'fixture-lib': '^2.0.0', 'fixture-peer': '^1.0.0' });
+  const { server, host } = await started(dir);
+  const published = host.diagnostics.get(URI.file(path.join(dir, 'package.json')).toString()) ?? [];
+  assert.deepEqual(published.map((d) => d.code), ['peer', 'peer']);
+  assert.match(published[0]?.message ?? '', /YN0060\): fixture-lib is provided with version 2\.0\.0, which doesn't satisfy what fixture-peer requests \(\^1\.0\.0\)/);
+  server.shutdown();
+});
