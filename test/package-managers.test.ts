@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { analyzeProject, explainPackage, loadProject, nodeAt, type PackageManagerName, type TreeGraph } from 'multiverse';
+import { promisify } from 'node:util';
+import { analyzeProject, explainPackage, installProject, loadProject, nodeAt, type PackageManagerName, type TreeGraph } from 'multiverse';
 import { nativeResolve, type NativeAnswer, type Probe } from './support/native-resolve';
 import { installWithManager, MANAGER_SETUPS, type ManagerSetup } from './support/package-managers';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
+import { repoRoot } from './support/paths';
 import { tempDir, writeFiles } from './support/workspace';
+
+const execFileAsync = promisify(execFile);
 
 let registry: FixtureRegistry;
 before(async () => {
@@ -156,4 +161,38 @@ describe('pnpm semantics', () => {
     assert.deepEqual(analysis.main.nodes.map((n) => `${n.name}@${n.version}`).sort(), ['app@1.0.0', 'fixture-dual@1.0.0', 'fixture-lib@1.0.0']);
     assert.deepEqual(analysis.conflicts, []);
   });
+});
+
+describe('namespaces in Yarn Plug\'n\'Play and pnpm projects', () => {
+  const MAIN_CJS = `const lib = require('fixture-lib');
+const peer = require('fixture-peer');
+console.log(JSON.stringify({ app: lib.version, peer: peer.hostVersion, peerFile: require.resolve('fixture-peer'), libFile: require.resolve('fixture-lib') }));
+`;
+  const MAIN_MJS = `import lib from 'fixture-lib';
+import peer from 'fixture-peer';
+console.log(JSON.stringify({ app: lib.version, peer: peer.hostVersion, peerFile: import.meta.resolve('fixture-peer') }));
+`;
+
+  for (const setup of ['yarn-berry-pnp', 'pnpm'] as const) {
+    test(`${setup}: arborist installs the namespace from the manager's registry settings, and multiverse run routes beside the manager's layout`, async () => {
+      // fixture-esm makes Yarn write its ES module loader (.pnp.loader.mjs), which ESM apps need under PnP.
+      const { dir } = await project(setup, { 'fixture-lib': '^2.0.0', 'fixture-esm': '^1.0.0' });
+      // The registry is where the manager keeps it: .npmrc for pnpm, and for Yarn only .yarnrc.yml (no .npmrc).
+      const files: Record<string, string | object> = { 'multiverse.json': { namespaces: { legacy: { dependencies: { 'fixture-peer': '^1.0.0' } } } }, 'main.cjs': MAIN_CJS, 'main.mjs': MAIN_MJS };
+      if (setup === 'pnpm') files['.npmrc'] = `registry=${registry.url}\n`;
+      await writeFiles(dir, files);
+      assert.equal(existsSync(path.join(dir, '.npmrc')), setup === 'pnpm');
+      await installProject(dir);
+      assert.deepEqual((await analyzeProject(dir)).conflicts, []);
+      for (const main of ['main.cjs', 'main.mjs']) {
+        const { stdout } = await execFileAsync(process.execPath, [path.join(repoRoot, 'runtime', 'bin', 'multiverse.js'), 'run', main], { cwd: dir });
+        const seen = JSON.parse(stdout) as { app: string; peer: string; peerFile: string; libFile?: string };
+        assert.equal(seen.app, '2.0.0', `${main}: the app's own fixture-lib comes from ${setup}'s layout`);
+        assert.equal(seen.peer, '1.0.0', `${main}: fixture-peer in the namespace gets the namespace's fixture-lib`);
+        // ES modules of a namespace load from its hard-linked mirror when node_modules folders sit above its root.
+        assert.match(seen.peerFile, /(\.multiverse\/legacy|multiverse-mirror-legacy-[^/]+)\/node_modules\/fixture-peer\/index\.js$/);
+        if (seen.libFile) assert.match(seen.libFile, setup === 'pnpm' ? /node_modules\/\.pnpm\/fixture-lib@2\.0\.0\// : /\.yarn\/cache\/fixture-lib-npm-2\.0\.0-/);
+      }
+    });
+  }
 });
