@@ -4,12 +4,12 @@
 // of this repository's devDependencies from the npm registry, into the OS temp dir, and reused.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { analyzeProject } from 'multiverse';
-import { median, printTable } from './support/report';
+import { median, printTable } from './support/stats';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -41,13 +41,27 @@ async function ensureProject(): Promise<string> {
   return dir;
 }
 
-async function timeProcess(args: string[], cwd: string): Promise<number> {
+/** CPU time (user + system, ms) of this process's finished children, from Linux's /proc; `null` elsewhere. */
+async function childrenCpu(): Promise<number | null> {
+  const stat = await readFile('/proc/self/stat', 'utf8').catch(() => null);
+  if (stat === null) return null;
+  // Fields after the parenthesised command name; cutime and cstime are the 16th and 17th fields overall.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
+
+/** Wall and CPU time of one run in a fresh process. The machine is shared: CPU time is the steadier of the two. */
+async function timeProcess(args: string[], cwd: string): Promise<{ wall: number; cpu: number | null }> {
+  const cpuBefore = await childrenCpu();
   const started = performance.now();
   await run(process.execPath, args, { cwd, maxBuffer: 256 * 1024 * 1024 }).catch((error: { code?: unknown }) => {
     // multiverse check exits 1 on findings; that is a result, not a failure.
     if (error.code !== 1) throw error;
   });
-  return performance.now() - started;
+  const wall = performance.now() - started;
+  const cpuAfter = await childrenCpu();
+  return { wall, cpu: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore };
 }
 
 async function main(): Promise<void> {
@@ -56,17 +70,28 @@ async function main(): Promise<void> {
   const errors = analysis.conflicts.filter((c) => c.severity === 'error');
   console.log(`${dir}: ${analysis.main.nodes.length - 1} packages in pnpm's graph (${analysis.main.manager}), ${analysis.conflicts.length} finding(s), ${errors.length} error(s)`);
   for (const c of analysis.conflicts.slice(0, 5)) console.log(`  ${c.severity} ${c.kind}: ${c.message}`);
-  const ls: number[] = [];
-  const check: number[] = [];
+  const commands = { ls: [pnpm, 'ls', '--depth', 'Infinity', '--parseable'], check: [multiverse, 'check', '--json', '-C', dir] };
+  const samples = { ls: [] as { wall: number; cpu: number | null }[], check: [] as { wall: number; cpu: number | null }[] };
   // One warm-up of each: the first run pays for the file cache.
-  await timeProcess([pnpm, 'ls', '--depth', 'Infinity', '--parseable'], dir);
-  await timeProcess([multiverse, 'check', '--json', '-C', dir], dir);
+  for (const args of Object.values(commands)) await timeProcess(args, dir);
   for (let i = 0; i < ROUNDS; i++) {
-    const [first, second] = i % 2 === 0 ? [ls, check] : [check, ls];
-    for (const sample of [first, second]) sample.push(await timeProcess(sample === ls ? [pnpm, 'ls', '--depth', 'Infinity', '--parseable'] : [multiverse, 'check', '--json', '-C', dir], dir));
+    for (const which of i % 2 === 0 ? (['ls', 'check'] as const) : (['check', 'ls'] as const)) samples[which].push(await timeProcess(commands[which], dir));
   }
-  printTable(`pnpm project, ${analysis.main.nodes.length - 1} packages (${ROUNDS} alternating rounds, medians)`, [
-    { what: 'multiverse check --json', baseline: 'pnpm ls --depth Infinity --parseable', value: median(check), base: median(ls), unit: 'ms', target: 0.5 },
+  const wall = (which: 'ls' | 'check'): number => median(samples[which].map((s) => s.wall));
+  const cpu = (which: 'ls' | 'check'): number | null => (samples[which].every((s) => s.cpu !== null) ? median(samples[which].map((s) => s.cpu ?? 0)) : null);
+  const cpuCheck = cpu('check');
+  const cpuLs = cpu('ls');
+  const shown = (which: 'ls' | 'check', value: number | null): string => `${wall(which).toFixed(0)} ms${value === null ? '' : ` (CPU ${value.toFixed(0)} ms)`}`;
+  console.log(`\npnpm project, ${analysis.main.nodes.length - 1} packages (${ROUNDS} alternating rounds, medians)`);
+  printTable([
+    {
+      what: 'multiverse check --json',
+      baseline: `pnpm ls --depth Infinity --parseable: ${shown('ls', cpuLs)}`,
+      multiverse: shown('check', cpuCheck),
+      ratio: wall('check') / wall('ls'),
+      cpuRatio: cpuCheck === null || cpuLs === null ? undefined : cpuCheck / cpuLs,
+      target: '≤ 0.5× wall',
+    },
   ]);
 }
 

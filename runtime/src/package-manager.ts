@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { parseSyml } from '@yarnpkg/parsers';
+import type * as Parsers from '@yarnpkg/parsers';
 import type { PackageManagerName } from './analysis/types';
 
 /** How a project's dependencies are laid out on disk. */
@@ -130,7 +130,9 @@ export async function readYarnrc(root: string): Promise<Record<string, unknown>>
 export function parseYaml(text: string, file?: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = parseSyml(text);
+    // Loaded on first use: npm and pnpm projects mostly never need a YAML parser.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    value = (require('@yarnpkg/parsers') as typeof Parsers).parseSyml(text);
   } catch (error) {
     if (file === undefined) throw error;
     throw new Error(`${file} is not valid YAML: ${(error as Error).message}`, { cause: error });

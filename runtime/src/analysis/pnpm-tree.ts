@@ -2,11 +2,10 @@ import { readdir, readFile, realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import type * as DependencyPath from '@pnpm/dependency-path';
 import type { LockfileObject, PackageSnapshot, ProjectSnapshot } from '@pnpm/lockfile.fs';
-import semver from 'semver';
 import { parseYaml } from '../package-manager';
 import { GraphBuilder } from './graph-builder';
 import { readManifest } from './manifest';
-import { PeerRules } from './pnpm-peer-rules';
+import { PeerRules, rangeSatisfied } from './pnpm-peer-rules';
 import type { EdgeProblem, EdgeType, PackageNode, TreeGraph, TreeSource } from './types';
 
 /** What the last `pnpm install` recorded in node_modules/.modules.yaml that the graph depends on. */
@@ -53,8 +52,15 @@ export async function loadPnpmTree(root: string, manifest: Record<string, unknow
 }
 
 async function readModules(root: string): Promise<ModulesManifest | null> {
-  const text = await readFile(path.join(root, 'node_modules', '.modules.yaml'), 'utf8').catch(() => null);
-  return text === null ? null : (parseYaml(text, path.join(root, 'node_modules', '.modules.yaml')) as ModulesManifest);
+  const file = path.join(root, 'node_modules', '.modules.yaml');
+  const text = await readFile(file, 'utf8').catch(() => null);
+  if (text === null) return null;
+  // pnpm 9 and later write it as JSON, which YAML includes; older ones wrote YAML.
+  try {
+    return JSON.parse(text) as ModulesManifest;
+  } catch {
+    return parseYaml(text, file) as ModulesManifest;
+  }
 }
 
 interface PnpmGraphOptions {
@@ -77,13 +83,17 @@ class PnpmGraph {
   private readonly packages = new Map<string, PackageNode | null>();
   private readonly importers = new Map<string, PackageNode>();
   private dependencyPath!: typeof DependencyPath;
+  /** The virtual store's location relative to the root, slash-separated, as node locations are. */
+  private readonly storeLocation: string;
 
   constructor(
     private readonly root: string,
     private readonly lockfile: LockfileObject,
     private readonly builder: GraphBuilder,
     private readonly options: PnpmGraphOptions,
-  ) {}
+  ) {
+    this.storeLocation = path.relative(root, options.realStore).split(path.sep).join('/');
+  }
 
   async build(rootManifest: Record<string, unknown>): Promise<TreeGraph> {
     this.dependencyPath = await import('@pnpm/dependency-path');
@@ -120,13 +130,13 @@ class PnpmGraph {
     const name = snapshot.name ?? parsed.name ?? depPath;
     const folder = this.dependencyPath.depPathToFilename(depPath, this.options.maxLength);
     if (this.options.installed && !this.options.installed.has(folder)) return null;
-    const real = path.join(this.options.realStore, folder, 'node_modules', name);
+    const location = `${this.storeLocation}/${folder}/node_modules/${name}`;
     return this.builder.addNode({
       name,
       installedAs: name,
       version: snapshot.version ?? parsed.version ?? parsed.nonSemverVersion ?? '',
-      location: path.relative(this.root, real).split(path.sep).join('/'),
-      path: real,
+      location,
+      path: `${this.options.realStore}${path.sep}${folder}${path.sep}node_modules${path.sep}${name}`,
       isRoot: false,
       isWorkspace: false,
       dev: false,
@@ -152,7 +162,7 @@ class PnpmGraph {
         const to = this.target(id, name, ref);
         let problem: EdgeProblem | null = to === null ? (type === 'optional' ? null : 'MISSING') : null;
         // The lockfile was resolved from its own specifier; a range edited since must still hold.
-        if (to && snapshot?.specifiers[name] !== spec && !satisfies(to.version, spec)) problem = 'INVALID';
+        if (to && snapshot?.specifiers[name] !== spec && !rangeSatisfied(to.version, spec)) problem = 'INVALID';
         this.builder.addEdge(from, name, spec, type, to, problem);
       }
     }
@@ -199,11 +209,6 @@ class PnpmGraph {
 function versionOf(ref: string): string {
   const peers = ref.indexOf('(');
   return peers === -1 ? ref : ref.slice(0, peers);
-}
-
-function satisfies(version: string, spec: string): boolean {
-  if (semver.validRange(spec, true) === null) return true;
-  return semver.satisfies(version, spec, { loose: true, includePrerelease: true });
 }
 
 function record(value: unknown): Record<string, string> {
