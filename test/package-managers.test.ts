@@ -196,3 +196,24 @@ console.log(JSON.stringify({ app: lib.version, peer: peer.hostVersion, peerFile:
     });
   }
 });
+
+describe('workspaces', () => {
+  for (const setup of ['pnpm', 'yarn-berry-nm', 'yarn-berry-pnp', 'bun'] as const) {
+    test(`${setup}: workspaces are project packages, and chains start at the workspace that declares the dependency`, async () => {
+      const dir = await tempDir(`pm-ws-${setup}`);
+      const packageManager = setup.startsWith('yarn-berry') ? { packageManager: 'yarn@4.18.1' } : {};
+      await writeFiles(dir, {
+        'package.json': { name: 'mono', version: '1.0.0', private: true, ...packageManager, workspaces: ['packages/*'] },
+        'pnpm-workspace.yaml': 'packages:\n  - "packages/*"\n',
+        'packages/a/package.json': { name: 'a', version: '1.0.0', dependencies: { 'fixture-lib': '^1.0.0' } },
+        'packages/b/package.json': { name: 'b', version: '1.0.0', dependencies: { a: 'workspace:*', 'fixture-esm': '^1.0.0' } },
+      });
+      await installWithManager(dir, setup, registry.url);
+      const analysis = await analyzeProject(dir);
+      assert.deepEqual(analysis.conflicts, [], JSON.stringify(analysis.conflicts, null, 2));
+      assert.deepEqual(analysis.main.nodes.filter((n) => n.isWorkspace).map((n) => n.name).sort(), ['a', 'b']);
+      const chains = explainPackage(analysis, 'fixture-lib').copies.map((c) => `${c.version}: ${c.chains.join(' | ')}`).sort();
+      assert.deepEqual(chains, ['1.0.0: a (workspace) > fixture-lib@1.0.0', '2.0.0: b (workspace) > fixture-esm@1.0.0 > fixture-lib@2.0.0']);
+    });
+  }
+});

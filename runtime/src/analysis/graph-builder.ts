@@ -1,3 +1,4 @@
+import semver from 'semver';
 import type { DependencyEdge, EdgeProblem, EdgeType, PackageManagerName, PackageNode, TreeGraph, TreeSource } from './types';
 
 export type NodeFields = Omit<PackageNode, 'id' | 'edgesOut' | 'edgesIn' | 'extraneous'>;
@@ -58,4 +59,23 @@ export function markExtraneous(nodes: PackageNode[], edges: DependencyEdge[]): v
     }
   }
   for (const node of nodes) node.extraneous = !reached.has(node.id);
+}
+
+/** Verdicts by range and version: a big tree asks the same few thousand pairs again and again. */
+const verdicts = new Map<string, boolean>();
+
+/**
+ * Whether `version` is in `range`, pre-releases included (as pnpm and Yarn count them); a spec that
+ * is no range (a tag, a URL, a protocol of the manager's own) names where the copy came from and is
+ * not judged.
+ */
+export function rangeSatisfied(version: string, range: string): boolean {
+  const key = `${range}\0${version}`;
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) {
+    verdict = semver.validRange(range, true) === null || semver.satisfies(version, range, { loose: true, includePrerelease: true });
+    if (verdicts.size > 100_000) verdicts.clear();
+    verdicts.set(key, verdict);
+  }
+  return verdict;
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import semver from 'semver';
 import { parseYaml } from '../package-manager';
+import { rangeSatisfied } from './graph-builder';
 import type { PackageNode } from './types';
 
 interface RulesField {
@@ -64,21 +64,6 @@ export class PeerRules {
 
 function satisfies(version: string, range: string): boolean {
   return range === '*' || rangeSatisfied(version, range);
-}
-
-/** Verdicts by range and version: a big tree asks the same few thousand pairs again and again. */
-const verdicts = new Map<string, boolean>();
-
-/** Whether `version` is in `range`, pre-releases included as pnpm counts them; a spec that is no range (a tag, a URL) is not judged. */
-export function rangeSatisfied(version: string, range: string): boolean {
-  const key = `${range}\0${version}`;
-  let verdict = verdicts.get(key);
-  if (verdict === undefined) {
-    verdict = semver.validRange(range, true) === null || semver.satisfies(version, range, { loose: true, includePrerelease: true });
-    if (verdicts.size > 100_000) verdicts.clear();
-    verdicts.set(key, verdict);
-  }
-  return verdict;
 }
 
 /** pnpm's name patterns: `*` matches any run of characters, scopes included. */

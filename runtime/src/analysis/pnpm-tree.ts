@@ -3,9 +3,9 @@ import * as path from 'node:path';
 import type * as DependencyPath from '@pnpm/dependency-path';
 import type { LockfileObject, PackageSnapshot, ProjectSnapshot } from '@pnpm/lockfile.fs';
 import { parseYaml } from '../package-manager';
-import { GraphBuilder } from './graph-builder';
+import { GraphBuilder, rangeSatisfied } from './graph-builder';
 import { readManifest } from './manifest';
-import { PeerRules, rangeSatisfied } from './pnpm-peer-rules';
+import { PeerRules } from './pnpm-peer-rules';
 import type { EdgeProblem, EdgeType, PackageNode, TreeGraph, TreeSource } from './types';
 
 /** What the last `pnpm install` recorded in node_modules/.modules.yaml that the graph depends on. */

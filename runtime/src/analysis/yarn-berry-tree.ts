@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import semver from 'semver';
 import { parseYaml } from '../package-manager';
 import { loadPnpApi, type PnpApi, type PnpLocator } from '../resolver/pnp';
-import { GraphBuilder } from './graph-builder';
+import { GraphBuilder, rangeSatisfied } from './graph-builder';
 import { graphFromLocations, type LockEntry } from './lockfile-tree';
 import { readManifest } from './manifest';
 import type { EdgeProblem, EdgeType, PackageNode, TreeGraph } from './types';
@@ -90,11 +90,11 @@ async function nodeModulesGraph(root: string, manifest: Record<string, unknown>,
     const name = locator.slice(0, locator.indexOf('@', 1));
     const reference = devirtualize(locator).slice(name.length + 1);
     const folder = reference.startsWith('workspace:') ? reference.slice('workspace:'.length).replace(/^\.\/?/, '') : null;
+    // A workspace sits in its own folder (Yarn records only the links to it); the root is read live.
+    if (folder !== null && folder !== '') packages[folder] = { name, version: entry.version, ...declaredOf(entry) };
     for (const location of locations) {
-      if (typeof location !== 'string' || location === '') continue;
-      // A workspace sits in its own folder; node_modules holds links to it.
-      if (folder !== null && location !== folder) packages[location] = { name, link: true, resolved: folder };
-      else packages[location] = { name, version: entry.version, ...declaredOf(entry) };
+      if (typeof location !== 'string' || location === '' || location === folder) continue;
+      packages[location] = folder === null ? { name, version: entry.version, ...declaredOf(entry) } : { name, link: true, resolved: folder };
     }
   }
   return graphFromLocations(root, null, manifest, packages, { installLinks: false, manager: 'yarn-berry' });
@@ -151,7 +151,7 @@ async function pnpGraph(root: string, rootManifest: Record<string, unknown>, api
 function problemOf(from: PackageNode, to: PackageNode | null, spec: string, type: EdgeType): EdgeProblem | null {
   if (to === null) return type === 'optional' || type === 'peerOptional' ? null : 'MISSING';
   const judged = type === 'peer' || type === 'peerOptional' || from.isRoot || from.isWorkspace;
-  return judged && semver.validRange(spec, true) !== null && !semver.satisfies(to.version, spec, { loose: true, includePrerelease: true }) ? 'INVALID' : null;
+  return judged && !rangeSatisfied(to.version, spec) ? 'INVALID' : null;
 }
 
 function entryDeclared(entry: BerryEntry | undefined): [string, string, EdgeType][] {
