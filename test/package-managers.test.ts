@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { analyzeProject, explainPackage, installProject, loadProject, nodeAt, type PackageManagerName, type TreeGraph } from 'multiverse';
+import { analyzeProject, explainPackage, InputError, installProject, loadProject, nodeAt, type PackageManagerName, type TreeGraph } from 'multiverse';
 import { nativeResolve, type NativeAnswer, type Probe } from './support/native-resolve';
 import { installWithManager, MANAGER_SETUPS, type ManagerSetup } from './support/package-managers';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
@@ -214,6 +214,25 @@ describe('workspaces', () => {
       assert.deepEqual(analysis.main.nodes.filter((n) => n.isWorkspace).map((n) => n.name).sort(), ['a', 'b']);
       const chains = explainPackage(analysis, 'fixture-lib').copies.map((c) => `${c.version}: ${c.chains.join(' | ')}`).sort();
       assert.deepEqual(chains, ['1.0.0: a (workspace) > fixture-lib@1.0.0', '2.0.0: b (workspace) > fixture-esm@1.0.0 > fixture-lib@2.0.0']);
+    });
+  }
+});
+
+test('a lockfile no manager could have written is an input error naming the file and the place', async () => {
+  const cases: [manager: string, files: Record<string, string | object>, code: string, where: RegExp][] = [
+    ['pnpm', { 'pnpm-lock.yaml': 'lockfileVersion: "9.0"\nimporters:\n  .:\n    dependencies: [\n<<<<<<< HEAD\n' }, 'EPNPMLOCKFILE', /pnpm-lock\.yaml" is broken: .*\(6:1\)\. Run pnpm install/],
+    ['yarn@4.18.1', { 'yarn.lock': '__metadata:\n  version: 10\n"a@npm:1": [\n' }, 'EYAMLPARSE', /yarn\.lock:4:1: not valid YAML/],
+    ['bun', { 'bun.lock': '{ "lockfileVersion": 1, "packages": { "a": [ }' }, 'EBUNLOCKPARSE', /bun\.lock:1:\d+: /],
+  ];
+  for (const [manager, files, code, where] of cases) {
+    const dir = await tempDir('pm-broken');
+    await writeFiles(dir, { 'package.json': { name: 'app', version: '1.0.0', ...(manager.startsWith('yarn') ? { packageManager: manager } : {}), dependencies: { 'fixture-lib': '^1.0.0' } }, ...files });
+    await assert.rejects(analyzeProject(dir), (error: unknown) => {
+      assert.ok(error instanceof InputError, `${manager}: ${String(error)}`);
+      assert.equal(error.code, code);
+      assert.match(error.message, where);
+      assert.ok(error.message.includes(dir), error.message);
+      return true;
     });
   }
 });

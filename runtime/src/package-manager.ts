@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type * as Parsers from '@yarnpkg/parsers';
 import type { PackageManagerName } from './analysis/types';
+import { InputError } from './errors';
 
 /** How a project's dependencies are laid out on disk. */
 export type Linker =
@@ -135,7 +136,9 @@ export function parseYaml(text: string, file?: string): Record<string, unknown> 
     value = (require('@yarnpkg/parsers') as typeof Parsers).parseSyml(text);
   } catch (error) {
     if (file === undefined) throw error;
-    throw new Error(`${file} is not valid YAML: ${(error as Error).message}`, { cause: error });
+    const { mark, reason } = error as { mark?: { line: number; column: number }; reason?: string };
+    const at = mark ? `:${mark.line + 1}:${mark.column + 1}` : '';
+    throw new InputError('EYAMLPARSE', `${file}${at}: not valid YAML (${reason ?? (error as Error).message}). Fix it, or let the package manager write it again.`, { cause: error });
   }
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }

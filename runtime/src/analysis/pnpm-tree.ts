@@ -2,6 +2,7 @@ import { readdir, readFile, realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import type * as DependencyPath from '@pnpm/dependency-path';
 import type { LockfileObject, PackageSnapshot, ProjectSnapshot } from '@pnpm/lockfile.fs';
+import { InputError } from '../errors';
 import { parseYaml } from '../package-manager';
 import { GraphBuilder, rangeSatisfied } from './graph-builder';
 import { readManifest } from './manifest';
@@ -38,9 +39,9 @@ export async function loadPnpmTree(root: string, manifest: Record<string, unknow
   const storeDir = path.resolve(root, 'node_modules', modules?.virtualStoreDir ?? '.pnpm');
   let lockfile: LockfileObject | null = null;
   let source: TreeSource = 'actual';
-  if (modules) lockfile = await readCurrentLockfile(storeDir, { ignoreIncompatible: true });
+  if (modules) lockfile = await readLockfile(path.join(storeDir, 'lock.yaml'), () => readCurrentLockfile(storeDir, { ignoreIncompatible: true }));
   if (!lockfile) {
-    lockfile = await readWantedLockfile(root, { ignoreIncompatible: true });
+    lockfile = await readLockfile(path.join(root, 'pnpm-lock.yaml'), () => readWantedLockfile(root, { ignoreIncompatible: true }));
     source = 'virtual';
   }
   if (!lockfile) return null;
@@ -49,6 +50,16 @@ export async function loadPnpmTree(root: string, manifest: Record<string, unknow
   const builder = new GraphBuilder();
   const rules = await PeerRules.load(root, manifest);
   return new PnpmGraph(root, lockfile, builder, { source, installed, realStore, maxLength: modules?.virtualStoreDirMaxLength ?? DEFAULT_MAX_LENGTH, included: modules?.included, rules }).build(manifest);
+}
+
+/** pnpm's reader, with a lockfile it cannot read (a merge conflict, a hand edit) as an input error naming the file. */
+async function readLockfile(file: string, read: () => Promise<LockfileObject | null>): Promise<LockfileObject | null> {
+  try {
+    return await read();
+  } catch (error) {
+    const detail = ((error as Error).message.split('\n')[0] ?? '').replace(/\.?$/, '.');
+    throw new InputError('EPNPMLOCKFILE', `${detail.includes(file) ? detail : `${file}: ${detail}`} Run pnpm install to write it again.`, { cause: error });
+  }
 }
 
 async function readModules(root: string): Promise<ModulesManifest | null> {
