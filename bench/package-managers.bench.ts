@@ -1,23 +1,42 @@
 // `multiverse check` on a real ~2,000-package pnpm project against pnpm's own full listing of the same
 // tree (`pnpm ls --depth Infinity --parseable`), both in fresh processes, alternating round by round so
-// that machine noise hits both equally; target ≤ 0.5×. The project is installed once with the pnpm
-// of this repository's devDependencies from the npm registry, into the OS temp dir, and reused.
+// that machine noise hits both equally; target ≤ 0.5×. Then, on that project and on a real Yarn
+// Plug'n'Play project, how many imports the resolver (hovers, diagnostics, routing) answers exactly as
+// Node does (under Yarn's runtime for PnP): every dependency of every package, from inside it, with
+// the require and the import conditions. The projects are installed once with the pnpm and Yarn of
+// this repository's devDependencies from the npm registry, into the OS temp dir, and reused.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { analyzeProject } from 'multiverse';
+import { createRequire } from 'node:module';
+import { analyzeProject, resolveModule, type TreeGraph } from 'multiverse';
 import { median, printTable } from './support/stats';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, '..', '..');
 const pnpm = path.join(repoRoot, 'node_modules', 'pnpm', 'bin', 'pnpm.cjs');
+const yarn = path.join(repoRoot, 'node_modules', '@yarnpkg', 'cli-dist', 'bin', 'yarn.js');
 const multiverse = path.join(repoRoot, 'runtime', 'bin', 'multiverse.js');
 
 /** The project the issue was found on: a React app's tool chain with a server and a test runner. */
 const DEPENDENCIES = { 'react-scripts': '5.0.1', express: '^4', eslint: '^8', jest: '^29', webpack: '^5' };
+/** A smaller Plug'n'Play project: Yarn fetches every package into its own zip cache. */
+const PNP_DEPENDENCIES = { express: '^4', eslint: '^8', webpack: '^5', react: '^18', 'react-dom': '^18' };
+
+interface Probe {
+  specifier: string;
+  fromFile: string;
+  conditions: 'require' | 'import';
+}
+type NativeAnswer = { path: string } | { code: string };
+// Node's own answers, from the same probe the resolver tests use (compiled with the tests).
+const { nativeResolve, normalise } = createRequire(__filename)(path.join(repoRoot, 'out', 'test', 'support', 'native-resolve.js')) as {
+  nativeResolve(probes: Probe[], nodeArgs?: string[]): Promise<NativeAnswer[]>;
+  normalise(answer: NativeAnswer): NativeAnswer;
+};
 const ROUNDS = 7;
 
 async function exists(file: string): Promise<boolean> {
@@ -52,6 +71,51 @@ async function childrenCpu(): Promise<number | null> {
 const CLOCK_TICKS = 100;
 
 /** Wall and CPU time of one run in a fresh process. The machine is shared: CPU time is the steadier of the two. */
+async function ensurePnpProject(): Promise<string> {
+  const hash = createHash('sha256').update(JSON.stringify(PNP_DEPENDENCIES)).digest('hex').slice(0, 12);
+  const dir = path.join(os.tmpdir(), `multiverse-bench-pnp-${hash}`);
+  if (await exists(path.join(dir, '.pnp.cjs'))) return dir;
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'bench-pnp', version: '1.0.0', private: true, packageManager: 'yarn@4.18.1', dependencies: PNP_DEPENDENCIES }, null, 2)}\n`);
+  await writeFile(path.join(dir, '.yarnrc.yml'), 'nodeLinker: pnp\nenableTelemetry: false\nenableGlobalCache: false\nenableImmutableInstalls: false\nenableScripts: false\n');
+  await writeFile(path.join(dir, 'yarn.lock'), '');
+  console.log(`installing ${Object.keys(PNP_DEPENDENCIES).join(', ')} with Yarn (Plug'n'Play) into ${dir} (once)…`);
+  await run(process.execPath, [yarn, 'install'], { cwd: dir, maxBuffer: 64 * 1024 * 1024 });
+  return dir;
+}
+
+/** Every dependency of every package, asked from inside that package, in both loaders. */
+function probesOf(graph: TreeGraph): Probe[] {
+  const probes: Probe[] = [];
+  for (const node of graph.nodes) {
+    for (const id of node.edgesOut) {
+      const edge = graph.edges[id];
+      if (!edge || edge.to === null) continue;
+      for (const conditions of ['require', 'import'] as const) probes.push({ specifier: edge.name, fromFile: path.join(node.path, 'package.json'), conditions });
+    }
+  }
+  return probes;
+}
+
+/** How many probes the resolver answers as Node does; prints the first few that differ. */
+async function agreement(label: string, graph: TreeGraph, nodeArgs: string[]): Promise<void> {
+  const probes = probesOf(graph);
+  const native = await nativeResolve(probes, nodeArgs);
+  const differ: string[] = [];
+  probes.forEach((probe, i) => {
+    let ours: NativeAnswer;
+    try {
+      ours = { path: resolveModule(probe.specifier, probe.fromFile, { conditions: probe.conditions }).path };
+    } catch (error) {
+      ours = { code: (error as { code?: string }).code ?? 'ERROR' };
+    }
+    const node = normalise(native[i] as NativeAnswer);
+    if (JSON.stringify(ours) !== JSON.stringify(node)) differ.push(`${probe.conditions} ${probe.specifier} from ${probe.fromFile}: Node ${JSON.stringify(node)}, resolver ${JSON.stringify(ours)}`);
+  });
+  console.log(`${label}: ${probes.length - differ.length} of ${probes.length} imports resolve as Node does (${graph.nodes.length - 1} packages)`);
+  for (const line of differ.slice(0, 5)) console.log(`  differs: ${line}`);
+}
+
 async function timeProcess(args: string[], cwd: string): Promise<{ wall: number; cpu: number | null }> {
   const cpuBefore = await childrenCpu();
   const started = performance.now();
@@ -93,6 +157,14 @@ async function main(): Promise<void> {
       target: '≤ 0.5× wall',
     },
   ]);
+
+  console.log('');
+  await agreement('pnpm project', analysis.main, []);
+  const pnpDir = await ensurePnpProject();
+  const pnpAnalysis = await analyzeProject(pnpDir);
+  console.log(`${pnpDir}: ${pnpAnalysis.conflicts.length} finding(s) in Yarn's graph`);
+  const loader = path.join(pnpDir, '.pnp.loader.mjs');
+  await agreement("Yarn Plug'n'Play project", pnpAnalysis.main, ['--require', path.join(pnpDir, '.pnp.cjs'), ...((await exists(loader)) ? ['--loader', loader] : [])]);
 }
 
 main().catch((error: unknown) => {
