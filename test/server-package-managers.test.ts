@@ -2,10 +2,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { CodeAction, Hover, MarkupContent, Position, TextDocumentEdit } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { MultiverseServer, RecordingHost } from './support/lsp';
+import { applyToDisk, markdown, open, positionOf as at, started } from './support/lsp-session';
 import { installWithManager, type ManagerSetup } from './support/package-managers';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
 import { tempDir, writeFiles } from './support/workspace';
@@ -29,43 +27,6 @@ async function app(setup: ManagerSetup, dependencies: Record<string, string>): P
   await writeFiles(dir, { 'package.json': manifest, '.npmrc': `registry=${registry.url}\n`, 'src/app.mjs': SOURCE });
   await installWithManager(dir, setup, registry.url);
   return dir;
-}
-
-async function started(dir: string): Promise<{ server: MultiverseServer; host: RecordingHost; folder: string }> {
-  const host = new RecordingHost();
-  const server = new MultiverseServer(host);
-  const folder = URI.file(dir).toString();
-  server.initialize({ processId: null, rootUri: null, capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } }, window: { workDoneProgress: true } }, workspaceFolders: [{ uri: folder, name: 'app' }] });
-  await server.initialized();
-  await server.settled();
-  return { server, host, folder };
-}
-
-function open(server: MultiverseServer, file: string, text: string, languageId = 'javascript'): string {
-  const uri = URI.file(file).toString();
-  server.didOpen({ textDocument: { uri, languageId, version: 1, text } });
-  return uri;
-}
-
-function at(text: string, needle: string, delta = 1): Position {
-  const offset = text.indexOf(needle);
-  assert.ok(offset >= 0, `${needle} not in the text`);
-  return TextDocument.create('file:///x', 'javascript', 1, text).positionAt(offset + delta);
-}
-
-function markdown(hover: Hover | null): string {
-  assert.ok(hover, 'expected a hover');
-  return (hover.contents as MarkupContent).value;
-}
-
-async function applyToDisk(action: CodeAction): Promise<void> {
-  const { writeFile } = await import('node:fs/promises');
-  for (const change of action.edit?.documentChanges ?? []) {
-    if (!('textDocument' in change)) continue;
-    const file = URI.parse((change as TextDocumentEdit).textDocument.uri).fsPath;
-    const before = await readFile(file, 'utf8').catch(() => '');
-    await writeFile(file, TextDocument.applyEdits(TextDocument.create('file:///x', 'json', 1, before), (change as TextDocumentEdit).edits));
-  }
 }
 
 test('pnpm: the peer conflict in pnpm\'s words on package.json, hovers through node_modules/.pnpm, and Isolate installs a namespace routed from the pnpm layout', async () => {
