@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { URI } from 'vscode-uri';
 import { applyToDisk, markdown, open, positionOf as at, started } from './support/lsp-session';
-import { installWithManager, type ManagerSetup } from './support/package-managers';
+import { installWithManager, MANAGER_SETUPS, type ManagerSetup } from './support/package-managers';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
 import { tempDir, writeFiles } from './support/workspace';
 
@@ -90,4 +90,20 @@ test('Yarn Plug\'n\'Play: an injected peer conflict is one diagnostic per side, 
   assert.deepEqual(published.map((d) => d.code), ['peer', 'peer']);
   assert.match(published[0]?.message ?? '', /YN0060\): fixture-lib is provided with version 2\.0\.0, which doesn't satisfy what fixture-peer requests \(\^1\.0\.0\)/);
   server.shutdown();
+});
+
+test('the Problems panel stays empty on a clean install of every package manager', async () => {
+  const source = "import dual from 'fixture-dual';\nimport lib from 'fixture-lib';\nimport peer from 'fixture-peer';\nimport esm from 'fixture-esm';\n";
+  for (const setup of MANAGER_SETUPS) {
+    const dir = await app(setup, { 'fixture-dual': '^1.0.0', 'fixture-esm': '^1.0.0', 'fixture-lib': '^1.0.0', 'fixture-peer': '^1.0.0' });
+    await writeFiles(dir, { 'src/app.mjs': source });
+    const { server, host } = await started(dir);
+    const manifest = await readFile(path.join(dir, 'package.json'), 'utf8');
+    open(server, path.join(dir, 'package.json'), manifest, 'json');
+    const uri = open(server, path.join(dir, 'src', 'app.mjs'), source);
+    const published = [...host.diagnostics].filter(([, diagnostics]) => diagnostics.length > 0);
+    assert.deepEqual(published, [], `${setup}: ${JSON.stringify(published)}`);
+    assert.match(markdown(await server.hover({ textDocument: { uri }, position: at(source, "'fixture-esm'") })), /^main tree · \*\*fixture-esm@1\.0\.0\*\* · module/, setup);
+    server.shutdown();
+  }
 });
