@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -16,10 +16,14 @@ export const MANAGER_SETUPS: ManagerSetup[] = ['pnpm', 'yarn-classic', 'yarn-ber
 const tools = path.join(repoRoot, 'node_modules');
 const caches = path.join(os.tmpdir(), 'multiverse-test-pm-cache');
 
-/** Bun's binary comes in a per-platform package that the `bun` package lists as optional. */
+/**
+ * Bun's binary comes in a per-platform package that the `bun` package lists as optional; when npm
+ * runs the `bun` package's install script (npm's allowScripts policy decides), that script moves it
+ * to `bun/bin/bun.exe`. A real binary is megabytes; the placeholder left without the script is not.
+ */
 export function bunBinary(): string | null {
-  const file = path.join(tools, '@oven', `bun-${process.platform}-${process.arch === 'arm64' ? 'aarch64' : process.arch}`, 'bin', 'bun');
-  return existsSync(file) ? file : null;
+  const platform = path.join(tools, '@oven', `bun-${process.platform}-${process.arch === 'arm64' ? 'aarch64' : process.arch}`, 'bin', 'bun');
+  return [platform, path.join(tools, 'bun', 'bin', 'bun.exe')].find((file) => (statSync(file, { throwIfNoEntry: false })?.size ?? 0) > 1024 * 1024) ?? null;
 }
 
 /**
