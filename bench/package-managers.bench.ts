@@ -12,8 +12,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
-import { analyzeProject, resolveModule, type TreeGraph } from 'multiverse';
-import { median, printTable } from './support/stats';
+import { analyzeProject, resolveModule, type TreeGraph } from 'multiverse/tooling';
+import { alternate, medians, ms, printTable, rounds, timeProcess } from './support/stats';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -37,7 +37,6 @@ const { nativeResolve, normalise } = createRequire(__filename)(path.join(repoRoo
   nativeResolve(probes: Probe[], nodeArgs?: string[]): Promise<NativeAnswer[]>;
   normalise(answer: NativeAnswer): NativeAnswer;
 };
-const ROUNDS = 7;
 
 async function exists(file: string): Promise<boolean> {
   return access(file).then(
@@ -117,16 +116,13 @@ async function agreement(label: string, graph: TreeGraph, nodeArgs: string[]): P
   for (const line of differ.slice(0, 5)) console.log(`  differs: ${line}`);
 }
 
-async function timeProcess(args: string[], cwd: string): Promise<{ wall: number; cpu: number | null }> {
+/** [wall, CPU] ms of one run in a fresh process (CPU is NaN where /proc is missing). The machine is shared: CPU time is the steadier. */
+async function measure(args: string[], cwd: string): Promise<number[]> {
   const cpuBefore = await childrenCpu();
-  const started = performance.now();
-  await run(process.execPath, args, { cwd, maxBuffer: 256 * 1024 * 1024 }).catch((error: { code?: unknown }) => {
-    // multiverse check exits 1 on findings; that is a result, not a failure.
-    if (error.code !== 1) throw error;
-  });
-  const wall = performance.now() - started;
+  // multiverse check exits 1 on findings; that is a result, not a failure.
+  const wall = await timeProcess(process.execPath, args, { cwd, okCodes: [1] });
   const cpuAfter = await childrenCpu();
-  return { wall, cpu: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore };
+  return [wall, cpuBefore === null || cpuAfter === null ? Number.NaN : cpuAfter - cpuBefore];
 }
 
 async function main(): Promise<void> {
@@ -135,29 +131,28 @@ async function main(): Promise<void> {
   const errors = analysis.conflicts.filter((c) => c.severity === 'error');
   console.log(`${dir}: ${analysis.main.nodes.length - 1} packages in pnpm's graph (${analysis.main.manager}), ${analysis.conflicts.length} finding(s), ${errors.length} error(s)`);
   for (const c of analysis.conflicts.slice(0, 5)) console.log(`  ${c.severity} ${c.kind}: ${c.message}`);
-  const commands = { ls: [pnpm, 'ls', '--depth', 'Infinity', '--parseable'], check: [multiverse, 'check', '--json', '-C', dir] };
-  const samples = { ls: [] as { wall: number; cpu: number | null }[], check: [] as { wall: number; cpu: number | null }[] };
-  // One warm-up of each: the first run pays for the file cache.
-  for (const args of Object.values(commands)) await timeProcess(args, dir);
-  for (let i = 0; i < ROUNDS; i++) {
-    for (const which of i % 2 === 0 ? (['ls', 'check'] as const) : (['check', 'ls'] as const)) samples[which].push(await timeProcess(commands[which], dir));
-  }
-  const wall = (which: 'ls' | 'check'): number => median(samples[which].map((s) => s.wall));
-  const cpu = (which: 'ls' | 'check'): number | null => (samples[which].every((s) => s.cpu !== null) ? median(samples[which].map((s) => s.cpu ?? 0)) : null);
-  const cpuCheck = cpu('check');
-  const cpuLs = cpu('ls');
-  const shown = (which: 'ls' | 'check', value: number | null): string => `${wall(which).toFixed(0)} ms${value === null ? '' : ` (CPU ${value.toFixed(0)} ms)`}`;
-  console.log(`\npnpm project, ${analysis.main.nodes.length - 1} packages (${ROUNDS} alternating rounds, medians)`);
-  printTable([
-    {
-      what: 'multiverse check --json',
-      baseline: `pnpm ls --depth Infinity --parseable: ${shown('ls', cpuLs)}`,
-      multiverse: shown('check', cpuCheck),
-      ratio: wall('check') / wall('ls'),
-      cpuRatio: cpuCheck === null || cpuLs === null ? undefined : cpuCheck / cpuLs,
-      target: '≤ 0.5× wall',
-    },
-  ]);
+  const runs = rounds();
+  const { baseline, candidate } = await alternate(
+    runs,
+    () => measure([pnpm, 'ls', '--depth', 'Infinity', '--parseable'], dir),
+    () => measure([multiverse, 'check', '--json', '-C', dir], dir),
+  );
+  const [lsWall = 0, lsCpu = 0] = medians(baseline);
+  const [checkWall = 0, checkCpu = 0] = medians(candidate);
+  printTable(
+    `pnpm project, ${analysis.main.nodes.length - 1} packages; medians of ${runs} alternating rounds`,
+    [
+      {
+        what: 'multiverse check --json vs pnpm ls --depth Infinity --parseable',
+        value: `${ms(checkWall)} (CPU ${ms(checkCpu)})`,
+        baseline: `${ms(lsWall)} (CPU ${ms(lsCpu)})`,
+        ratio: checkWall / lsWall,
+        otherRatio: checkCpu / lsCpu,
+        target: { max: 0.5, label: '≤ 0.50× wall' },
+      },
+    ],
+    { ratio: 'ratio wall', otherRatio: 'ratio CPU' },
+  );
 
   console.log('');
   await agreement('pnpm project', analysis.main, []);

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
-import { InputError, installProject, installTree, namespaceStatus, ProgressDisplay, readConfig, readMap, type ProgressEvent } from 'multiverse';
+import { InputError } from 'multiverse';
+import { installProject, installTree, namespaceStatus, ProgressDisplay, readConfig, readMap, type ProgressEvent } from 'multiverse/tooling';
 import { closeFixtureWorkspace, makeProject, nodeEval, openFixtureWorkspace } from './support/project';
 import type { FixtureRegistry } from './support/registry';
 

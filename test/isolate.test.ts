@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { chmod, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { applyIsolation, defaultNamespace, planIsolation } from 'multiverse';
+import { applyIsolation, defaultNamespace, planIsolation } from 'multiverse/tooling';
 import { makeProject, makeWorkDir } from './support/project';
 
 let workDir: string;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { readNpmConfig } from 'multiverse';
+import { readNpmConfig } from 'multiverse/tooling';
 import { makeWorkDir } from './support/project';
 
 let workDir: string;

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { MultiverseError, resolveModule } from 'multiverse';
+import { MultiverseError } from 'multiverse';
+import { resolveModule } from 'multiverse/tooling';
 import { nativeResolve, normalise, type NativeAnswer, type Probe } from './support/native-resolve';
 import { createResolverProject, installRealPackages } from './support/resolver-project';
 

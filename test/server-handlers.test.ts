@@ -10,7 +10,8 @@ import { MultiverseServer, RecordingHost } from './support/lsp';
 import { applyToDisk, EDITOR, markdown, open, positionOf, started } from './support/lsp-session';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
 import { installWith, tempDir, writeFiles } from './support/workspace';
-import { installProject, loadProject, NamespaceModuleNotFoundError } from 'multiverse';
+import { loadProject, NamespaceModuleNotFoundError } from 'multiverse';
+import { installProject } from 'multiverse/tooling';
 
 let registry: FixtureRegistry;
 before(async () => {

@@ -6,7 +6,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 import type { Hover, InitializeResult, Location, MarkupContent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { installProject, loadTree } from 'multiverse';
+import { installProject, loadTree } from 'multiverse/tooling';
 import { canonical } from './support/graph';
 import { protocol } from './support/lsp';
 import { StdioClient } from './support/lsp-client';

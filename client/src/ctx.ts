@@ -11,7 +11,8 @@ import {
   type RequestType,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { AnalysisChangedNotification, Commands, type InstallArguments } from './model/protocol';
+import { AnalysisChangedNotification, Commands, RuntimeVersionNotification, type InstallArguments } from './model/protocol';
+import { RuntimeVersionStatus } from './runtime-status';
 import { showServerProgress } from './server-progress';
 import { explainRestricted } from './trust';
 
@@ -33,10 +34,12 @@ export class Ctx implements vscode.Disposable {
   private readonly documentSynced = new vscode.EventEmitter<string>();
   /** Fires after each (re-)analysis of a folder and when the server (re)starts or stops: views reload then. */
   readonly onDidChangeAnalysis = this.analysisChanged.event;
+  /** Warns when a folder runs another `multiverse` than the server's. */
+  private readonly runtimeVersion = new RuntimeVersionStatus();
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Multiverse');
-    extension.subscriptions.push(this, this.output, this.analysisChanged, this.documentSynced);
+    extension.subscriptions.push(this, this.output, this.analysisChanged, this.documentSynced, this.runtimeVersion);
   }
 
   /** Registers disposables for the extension's lifetime. */
@@ -93,6 +96,7 @@ export class Ctx implements vscode.Disposable {
       this.analysisChanged.fire();
     });
     client.onNotification(AnalysisChangedNotification, () => this.analysisChanged.fire());
+    client.onNotification(RuntimeVersionNotification, (params) => this.runtimeVersion.report(params));
     await client.start();
     // After start: replaces the handler the client installs while starting.
     showServerProgress(client);

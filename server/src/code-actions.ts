@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { CONFIG_FILE, defaultNamespace, edgeAt } from 'multiverse';
+import { CONFIG_FILE, defaultNamespace, edgeAt } from 'multiverse/tooling';
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';

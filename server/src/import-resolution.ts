@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { namespaceFor, resolveModule, type ProjectResolution } from 'multiverse';
+import type { ProjectResolution } from 'multiverse';
+import { namespaceFor, resolveModule } from 'multiverse/tooling';
 import { packageNameOf } from './imports';
 import { isInside, type AnalysisIndex, type LocatedNode } from './project';
 

@@ -1,4 +1,4 @@
-import { installProject, installTree, namespaceDir, readConfig, type ProgressEvent } from 'multiverse';
+import { installProject, installTree, namespaceDir, readConfig, type ProgressEvent } from 'multiverse/tooling';
 import type { InstallArguments } from './protocol';
 
 /** What the editor shows while namespaces install: a work-done progress in LSP terms. */

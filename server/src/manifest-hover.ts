@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { dependencyChains, edgeAt, formatChain, nodeAt, type TreeGraph } from 'multiverse';
+import { dependencyChains, edgeAt, formatChain, nodeAt, type TreeGraph } from 'multiverse/tooling';
 import type { Hover } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { JsonLocator } from './json-locations';

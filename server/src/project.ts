@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import type { ResolveResult } from './protocol';
-import { analyzeProject, ConfigError, loadProject, ManifestError, ResolverCache, type AnalyzeOptions, type PackageNode, type Project as Routing, type ProjectAnalysis, type TreeGraph } from 'multiverse';
+import { runtimeSkew, type RuntimeSkew } from './workspace-runtime';
+import { ConfigError, loadProject, type Project as Routing } from 'multiverse';
+import { analyzeProject, ManifestError, ResolverCache, type AnalyzeOptions, type PackageNode, type ProjectAnalysis, type TreeGraph } from 'multiverse/tooling';
 
 /** A package copy located in one of the project's trees. */
 export interface LocatedNode {
@@ -28,9 +30,12 @@ export class AnalysisIndex {
    * `null` when namespaces are declared but not installed, which the diagnostics report.
    */
   readonly routing: Routing | null;
+  /** The folder's installed `multiverse` when it is not the version the server analyses with. */
+  readonly runtimeSkew: RuntimeSkew | null;
 
   constructor(readonly analysis: ProjectAnalysis, readonly generation: number) {
     this.routing = routingOf(analysis.projectDir);
+    this.runtimeSkew = runtimeSkew(analysis.projectDir);
     for (const graph of [analysis.main, ...analysis.namespaces]) {
       for (const node of graph.nodes) if (!this.byPath.has(node.path)) this.byPath.set(node.path, { graph, node });
     }

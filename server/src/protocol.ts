@@ -157,3 +157,17 @@ export const ResolveRequest = new RequestType<ResolveParams, ResolveResult | nul
 
 /** Sent after every (re-)analysis of a workspace folder, so views can refresh. */
 export const AnalysisChangedNotification = new NotificationType<{ folder: string; generation: number; conflicts: number }>('multiverse/analysisChanged');
+
+export interface RuntimeVersionParams {
+  /** The workspace folder's URI. */
+  folder: string;
+  /** The `multiverse` version the folder's program runs (its installed package). */
+  workspace: string;
+  /** The version bundled into the server, which does the analysis. */
+  bundled: string;
+  /** A sentence explaining the difference, for a tooltip. */
+  message: string;
+}
+
+/** Sent once per folder and installed version when the folder's `multiverse` differs from the server's own. */
+export const RuntimeVersionNotification = new NotificationType<RuntimeVersionParams>('multiverse/runtimeVersion');

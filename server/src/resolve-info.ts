@@ -1,11 +1,12 @@
 import * as path from 'node:path';
-import { dependencyChains, formatChain } from 'multiverse';
+import { dependencyChains, formatChain } from 'multiverse/tooling';
 import type { MarkupContent } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import { resolveImport } from './import-resolution';
 import { packageNameOf } from './imports';
 import type { AnalysisIndex } from './project';
 import type { PackageCopy, ResolveResult } from './protocol';
+import type { RuntimeSkew } from './workspace-runtime';
 
 /**
  * Everything the editor shows about one import: which copy, from which tree, why it is there and
@@ -41,9 +42,13 @@ export function describeImport(index: AnalysisIndex, fromFile: string, specifier
   return result;
 }
 
-/** Hover text: tree, package@version, the file as a link, why it is there, the other copies. */
-export function hoverMarkdown(result: ResolveResult, projectDir: string): MarkupContent {
-  if (result.builtin) return { kind: 'markdown', value: `Node.js built-in \`${result.uri}\`` };
+/**
+ * Hover text: tree, package@version, the file as a link, why it is there, the other copies; and,
+ * when the project runs another `multiverse` than the server's, which one.
+ */
+export function hoverMarkdown(result: ResolveResult, projectDir: string, skew: RuntimeSkew | null = null): MarkupContent {
+  const note = skew === null ? '' : `\n\n_This project runs multiverse ${skew.workspace}; the editor resolved this with its bundled multiverse ${skew.bundled}._`;
+  if (result.builtin) return { kind: 'markdown', value: `Node.js built-in \`${result.uri}\`${note}` };
   const tree = result.namespace === null ? 'main tree' : `namespace \`${result.namespace}\``;
   const pkg = result.packageName ? `**${result.packageName}@${result.version ?? '?'}**` : '**project file**';
   const file = URI.parse(result.uri).fsPath;
@@ -58,7 +63,7 @@ export function hoverMarkdown(result: ResolveResult, projectDir: string): Markup
     }
     lines.push('', `Other copies: ${[...counts].map(([label, n]) => (n > 1 ? `${label} ×${n}` : label)).join(', ')}`);
   }
-  return { kind: 'markdown', value: lines.join('\n') };
+  return { kind: 'markdown', value: `${lines.join('\n')}${note}` };
 }
 
 function escape(text: string): string {

@@ -25,7 +25,7 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { DEPENDENCY_RECORD_GLOBS, isDependencyRecord } from 'multiverse';
+import { DEPENDENCY_RECORD_GLOBS, isDependencyRecord } from 'multiverse/tooling';
 import { codeActions } from './code-actions';
 import { diagnosticsFor } from './diagnostics';
 import { DocumentStore } from './documents';
@@ -54,6 +54,7 @@ import {
 import { describeImport, hoverMarkdown } from './resolve-info';
 import { version } from './version';
 import { conflictsView, namespacesView, treeView } from './views';
+import { describeSkew } from './workspace-runtime';
 
 /** Files whose changes alter a dependency graph. node_modules is watched through npm's hidden lockfile, which every install rewrites, instead of every file under it. */
 export const WATCHED_GLOBS = [...DEPENDENCY_RECORD_GLOBS, '**/multiverse.json', '**/.multiverse/map.json'];
@@ -79,6 +80,8 @@ export class MultiverseServer {
   private singletons: string[] = [];
   /** Imports of each document version, parsed once for its hovers and diagnostics. */
   private readonly importCache = new WeakMap<TextDocument, ReturnType<typeof findImports>>();
+  /** Folder and installed runtime version pairs already reported, so each is said once. */
+  private readonly reportedSkews = new Set<string>();
 
   /** What the client supports, from `initialize`. */
   private client = { dynamicWatchers: false, workDoneProgress: false, workspaceFolders: false };
@@ -227,7 +230,7 @@ export class MultiverseServer {
     const index = project.index;
     if (!index) return null;
     try {
-      return { contents: hoverMarkdown(describeImport(index, file, site.specifier, site.conditions), project.dir), range };
+      return { contents: hoverMarkdown(describeImport(index, file, site.specifier, site.conditions), project.dir, index.runtimeSkew), range };
     } catch (error) {
       return { contents: { kind: 'markdown', value: `**Cannot resolve** \`${site.specifier}\`: ${errorMessage(error)}` }, range };
     }
@@ -411,6 +414,17 @@ export class MultiverseServer {
       this.host.publishDiagnostics(uri, document ? diagnosticsFor(document, project, this.locator) : []);
     }
     if (project.index) this.host.analysisChanged(project.uri, project.index.generation, project.index.analysis.conflicts.length);
+    this.reportSkew(project);
+  }
+
+  /** Says once per folder and version when the folder's installed runtime is not the server's. */
+  private reportSkew(project: Project): void {
+    const skew = project.index?.runtimeSkew;
+    if (!skew || this.reportedSkews.has(`${project.uri}\0${skew.workspace}`)) return;
+    this.reportedSkews.add(`${project.uri}\0${skew.workspace}`);
+    const message = describeSkew(project.dir, skew);
+    this.host.log(message);
+    this.host.runtimeVersion({ folder: project.uri, workspace: skew.workspace, bundled: skew.bundled, message });
   }
 }
 

@@ -1,4 +1,4 @@
-import { childrenOf, nodeAt } from 'multiverse';
+import { childrenOf, nodeAt } from 'multiverse/tooling';
 import { ResponseError, ErrorCodes } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import type { DocumentStore } from './documents';

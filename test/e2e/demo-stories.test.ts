@@ -26,8 +26,7 @@ const isPeerConflict = (row: string): boolean => /legacy-widget/.test(row) && /r
 before(async () => {
   parent = await mkdtemp(path.join(os.tmpdir(), 'multiverse-e2e-demo-'));
   app = await prepareDemoWorkspace(parent);
-  // No schemastore download: offline it only adds a warning to the Problems panel the stories read.
-  server = await startCodeServer({ workspace: app, vsix: path.join(repoRoot, 'multiverse.vsix'), settings: { 'json.schemaDownload.enable': false } });
+  server = await startCodeServer({ workspace: app, vsix: path.join(repoRoot, 'multiverse.vsix') });
   workbench = await Workbench.open(server.url);
 });
 

@@ -11,8 +11,6 @@ import { projectDir, projectHelp, projectOption } from './project-option';
  * project, with an exit code a pipeline can branch on.
  */
 export const checkCommand: Command = {
-  name: 'check',
-  summary: 'find dependency conflicts in the project and its namespaces',
   help: `Usage: multiverse check [--json] [--singleton <pkg>]... [-C <dir>]
 
 Analyses the installed tree (or the lockfile when node_modules is missing) as the project's package

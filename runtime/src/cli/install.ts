@@ -4,8 +4,6 @@ import { EXIT_OK, type CliIO, type Command } from './command';
 import { projectDir, projectHelp, projectOption } from './project-option';
 
 export const installCommand: Command = {
-  name: 'install',
-  summary: 'install the namespaces of multiverse.json into .multiverse/',
   help: `Usage: multiverse install [namespace...] [--force] [--json]
 
 Installs each namespace declared in multiverse.json into its own tree, .multiverse/<namespace>/

@@ -7,8 +7,6 @@ import { installWithProgress, jsonResult, summary } from './install';
 import { projectDir, projectHelp, projectOption } from './project-option';
 
 export const isolateCommand: Command = {
-  name: 'isolate',
-  summary: 'move a dependency from package.json into a namespace and install it',
   help: `Usage: multiverse isolate <package> [--namespace <name>] [--no-install] [--json]
 
 Moves <package> out of package.json (dependencies, devDependencies or optionalDependencies)

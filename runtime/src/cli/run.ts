@@ -10,8 +10,6 @@ import { findProjectDir } from '../register/project-dir';
 import type { Command } from './command';
 
 export const runCommand: Command = {
-  name: 'run',
-  summary: 'run a script with its imports routed to the namespaces',
   passThrough: true,
   help: `Usage: multiverse run <script> [args...]
 
