@@ -3,10 +3,11 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse } from 'jsonc-parser';
-import { DiagnosticSeverity, LSPErrorCodes, type CodeAction, type Diagnostic, type Hover, type MarkupContent, type Position, type TextDocumentEdit } from 'vscode-languageserver';
+import { DiagnosticSeverity, LSPErrorCodes, type CodeAction, type Diagnostic, type TextDocumentEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { MultiverseServer, RecordingHost } from './support/lsp';
+import { applyToDisk, EDITOR, markdown, open, positionOf, started } from './support/lsp-session';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
 import { installWith, tempDir, writeFiles } from './support/workspace';
 import { loadProject, NamespaceModuleNotFoundError } from 'multiverse';
@@ -37,48 +38,6 @@ async function ghostApp(): Promise<string> {
   });
   await installWith(dir, registry.url);
   return dir;
-}
-
-/** What an editor like VS Code announces: dynamic file watchers and work-done progress. */
-const EDITOR = { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } }, window: { workDoneProgress: true } };
-
-async function started(dir: string): Promise<{ server: MultiverseServer; host: RecordingHost; folder: string }> {
-  const host = new RecordingHost();
-  const server = new MultiverseServer(host);
-  const folder = URI.file(dir).toString();
-  server.initialize({ processId: null, rootUri: null, capabilities: EDITOR, workspaceFolders: [{ uri: folder, name: 'app' }] });
-  await server.initialized();
-  await server.settled();
-  return { server, host, folder };
-}
-
-function open(server: MultiverseServer, file: string, text: string, languageId = 'javascript'): string {
-  const uri = URI.file(file).toString();
-  server.didOpen({ textDocument: { uri, languageId, version: 1, text } });
-  return uri;
-}
-
-function positionOf(text: string, needle: string, delta = 1): Position {
-  const document = TextDocument.create('file:///x', 'javascript', 1, text);
-  const offset = text.indexOf(needle);
-  assert.ok(offset >= 0, `${needle} not in the text`);
-  return document.positionAt(offset + delta);
-}
-
-function markdown(hover: Hover | null): string {
-  assert.ok(hover, 'expected a hover');
-  return (hover.contents as MarkupContent).value;
-}
-
-/** Applies a code action's edit to the files on disk, as the editor would on accept-and-save. */
-async function applyToDisk(action: CodeAction): Promise<void> {
-  for (const change of action.edit?.documentChanges ?? []) {
-    if (!('textDocument' in change)) continue;
-    const file = URI.parse((change as TextDocumentEdit).textDocument.uri).fsPath;
-    const before = await readFile(file, 'utf8').catch(() => '');
-    const document = TextDocument.create('file:///x', 'json', 1, before);
-    await writeFile(file, TextDocument.applyEdits(document, (change as TextDocumentEdit).edits));
-  }
 }
 
 test('diagnostics, hover, definition and ghost dependencies on an installed fixture app', async () => {

@@ -117,8 +117,10 @@ function summarize(plan: IsolationPlan | MoveBackPlan, result: FinishResult): st
     ? `the main tree was not updated: ${result.mainTreeError.message}`
     : tree === null
       ? `the main tree was left alone: run "npm install" in ${path.dirname(plan.packageJson.file)}`
-      : !tree.updated
-        ? 'the main tree is not installed'
-        : `main tree: ${mainTreeChanges(tree)}`;
+      : tree.leftTo !== null
+        ? `the main tree belongs to the project's package manager: run "${tree.leftTo}" in ${path.dirname(plan.packageJson.file)}`
+        : !tree.updated
+          ? 'the main tree is not installed'
+          : `main tree: ${mainTreeChanges(tree)}`;
   return `${moved}${trees === '' ? '' : ` (${trees})`}; ${main}.`;
 }

@@ -151,7 +151,7 @@ export class Project {
       if (controller.signal.aborted || this.disposed) return;
       this.index = new AnalysisIndex(analysis, generation);
       this.problem = undefined;
-      this.events.log(`Analysed ${this.dir} in ${Math.round(performance.now() - started)} ms: ${analysis.main.nodes.length - 1} packages, ${analysis.namespaces.length} namespace tree(s), ${analysis.conflicts.length} conflict(s)`);
+      this.events.log(`Analysed ${this.dir} in ${Math.round(performance.now() - started)} ms: ${analysis.main.nodes.length - 1} packages (as ${analysis.main.manager} sees them), ${analysis.namespaces.length} namespace tree(s), ${analysis.conflicts.length} conflict(s)`);
     } catch (error) {
       if (controller.signal.aborted || this.disposed) return;
       this.problem = inputProblem(error);

@@ -25,6 +25,7 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
+import { DEPENDENCY_RECORD_GLOBS, isDependencyRecord } from 'multiverse/tooling';
 import { codeActions } from './code-actions';
 import { diagnosticsFor } from './diagnostics';
 import { DocumentStore } from './documents';
@@ -60,7 +61,7 @@ import { conflictsView, namespacesView, treeView } from './views';
 import { describeSkew } from './workspace-runtime';
 
 /** Files whose changes alter a dependency graph. node_modules is watched through npm's hidden lockfile, which every install rewrites, instead of every file under it. */
-export const WATCHED_GLOBS = ['**/package.json', '**/package-lock.json', '**/npm-shrinkwrap.json', '**/multiverse.json', '**/node_modules/.package-lock.json', '**/.multiverse/map.json'];
+export const WATCHED_GLOBS = [...DEPENDENCY_RECORD_GLOBS, '**/multiverse.json', '**/.multiverse/map.json'];
 
 /** Quiet period after a file event before re-analysing: a save or an install fires bursts. */
 const ANALYSIS_DELAY_MS = 50;
@@ -397,11 +398,8 @@ export class MultiverseServer {
   private fileChanged(uri: string): void {
     const file = URI.parse(uri).fsPath;
     const name = path.basename(file);
-    const relevant = name === 'package.json' || name === 'package-lock.json' || name === 'npm-shrinkwrap.json' || name === 'multiverse.json' || name === '.package-lock.json' || name === 'map.json';
-    // An install touches thousands of manifests under node_modules; npm's hidden lockfile, rewritten
-    // at its end, stands for all of them.
-    const underNodeModules = file.split(path.sep).includes('node_modules');
-    if (!relevant || (underNodeModules && name !== '.package-lock.json')) return;
+    const multiverse = name === 'multiverse.json' || (name === 'map.json' && path.basename(path.dirname(file)) === '.multiverse');
+    if (!multiverse && !isDependencyRecord(file)) return;
     for (const project of this.projects.values()) if (isInside(file, project.dir)) project.schedule(ANALYSIS_DELAY_MS);
   }
 

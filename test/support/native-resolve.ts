@@ -19,9 +19,9 @@ export type NativeAnswer = { path: string } | { code: string };
 // is ERR_UNSUPPORTED_DIR_IMPORT, a missing file ERR_MODULE_NOT_FOUND, a file its real path).
 const PROBE = `
 import { createRequire, isBuiltin } from 'node:module';
-import { realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-const probes = JSON.parse(process.argv[1]);
+const probes = JSON.parse(readFileSync(0, 'utf8'));
 const answers = probes.map(({ specifier, fromFile, conditions }) => {
   try {
     if (conditions === 'require') {
@@ -42,12 +42,19 @@ const answers = probes.map(({ specifier, fromFile, conditions }) => {
 process.stdout.write(JSON.stringify(answers));
 `;
 
-/** Asks a fresh Node process to resolve every probe. */
-export async function nativeResolve(probes: Probe[]): Promise<NativeAnswer[]> {
-  const { stdout } = await run(
-    process.execPath,
-    ['--experimental-import-meta-resolve', '--no-warnings', '--input-type=module', '-e', PROBE, JSON.stringify(probes)],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
+/**
+ * Asks a fresh Node process to resolve every probe; `nodeArgs` set it up first (Yarn's PnP runtime:
+ * `--require .pnp.cjs --loader .pnp.loader.mjs`, as `yarn node` runs programs).
+ */
+export async function nativeResolve(probes: Probe[], nodeArgs: string[] = []): Promise<NativeAnswer[]> {
+  // The probes go through stdin: thousands of them are more than a command line holds.
+  const pending = run(process.execPath, [...nodeArgs, '--experimental-import-meta-resolve', '--no-warnings', '--input-type=module', '-e', PROBE], { maxBuffer: 64 * 1024 * 1024 });
+  pending.child.stdin?.end(JSON.stringify(probes));
+  const { stdout } = await pending;
   return JSON.parse(stdout) as NativeAnswer[];
+}
+
+/** Node says ERR_MODULE_NOT_FOUND in ESM and MODULE_NOT_FOUND in CommonJS; the resolver says the latter for both. */
+export function normalise(answer: NativeAnswer): NativeAnswer {
+  return 'code' in answer && answer.code === 'ERR_MODULE_NOT_FOUND' ? { code: 'MODULE_NOT_FOUND' } : answer;
 }

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import semver from 'semver';
 import { CONFIG_FILE, type NamespaceConfig, type ProjectConfig } from '../config';
 import { namespaceDir, type OrphanedNamespace, type TreeStatus } from '../install';
+import { installCommand } from '../package-manager';
 import { copiesOf, dependentOf, describeNode, edgeAt, manifestField, nodeAt } from './graph';
 import { loadTree } from './load-tree';
 import type { Conflict, ConflictAnchor, NamespaceState, NamespaceSummary, TreeGraph } from './types';
@@ -146,7 +147,7 @@ function leftoverCopies(projectDir: string, config: ProjectConfig, main: TreeGra
         locations: [copy.location],
         paths: [copy.path],
         anchors: [anchor(namespace, 'dependencies', pkg)],
-        message: `"${pkg}" lives in namespace "${namespace}", but the main tree still holds ${pkg}@${copy.version} at ${copy.location}: package.json no longer asks for it, and npm removes it on its next install. Until then, code in node_modules that requires "${pkg}" without declaring it may load that copy. Run "npm install" in ${projectDir}.`,
+        message: `"${pkg}" lives in namespace "${namespace}", but the main tree still holds ${pkg}@${copy.version} at ${copy.location}: package.json no longer asks for it, and the next install removes it. Until then, code in node_modules that requires "${pkg}" without declaring it may load that copy. Run "${installCommand(main.manager)}" in ${projectDir}.`,
       });
     }
   }
@@ -196,7 +197,9 @@ export function anchorNamespaceConflicts(conflicts: Conflict[], graph: TreeGraph
 export function sharedConflicts(tree: TreeGraph, summary: NamespaceSummary, main: TreeGraph, configFile: string): Conflict[] {
   const conflicts: Conflict[] = [];
   summary.shared.forEach((pkg, index) => {
-    const appCopy = main.nodes.find((n) => n.location === `node_modules/${pkg}`);
+    // The copy the app's own dependency resolves to, wherever its package manager put it.
+    const direct = nodeAt(main, 0).edgesOut.map((id) => edgeAt(main, id)).find((e) => e.name === pkg && e.to !== null);
+    const appCopy = direct?.to === undefined || direct.to === null ? main.nodes.find((n) => n.location === `node_modules/${pkg}`) : nodeAt(main, direct.to);
     if (!appCopy) return; // reported as a shared package the app does not have
     const unmet = tree.edges.filter((e) => e.name === pkg && !satisfiedBy(appCopy.version, e.spec));
     if (unmet.length === 0) return;

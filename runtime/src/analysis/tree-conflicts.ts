@@ -1,5 +1,6 @@
 import { anchorForEdge, anchorsFor, copiesOf, dependentOf, describeNode, edgeAt, nodeAt } from './graph';
-import type { Conflict, DependencyEdge, PackageNode, TreeGraph } from './types';
+import { where, wordsOf } from './manager-words';
+import type { Conflict, DependencyEdge, TreeGraph } from './types';
 
 /** Packages that break when two copies load in one process, checked unless the user replaces the list. */
 export const DEFAULT_SINGLETONS: readonly string[] = ['react', 'react-dom', 'vue', 'graphql', '@angular/core'];
@@ -37,10 +38,11 @@ function edgeConflicts(graph: TreeGraph): Conflict[] {
 
 function missingConflict(graph: TreeGraph, edge: DependencyEdge): Conflict {
   const from = nodeAt(graph, edge.from);
-  const kind = edge.type === 'peer' ? 'peer dependency' : 'dependency';
+  const words = wordsOf(graph);
+  const { message, severity } = edge.type === 'peer' ? words.missingPeer(graph, edge) : { message: words.missing(graph, edge), severity: 'error' as const };
   return {
     kind: 'missing',
-    severity: 'error',
+    severity,
     package: edge.name,
     namespace: graph.namespace,
     versions: [],
@@ -49,13 +51,12 @@ function missingConflict(graph: TreeGraph, edge: DependencyEdge): Conflict {
     locations: from.isRoot ? [] : [from.location],
     paths: [from.path],
     anchors: anchorForEdge(graph, edge),
-    message: `Missing ${kind}: ${describeCopy(from)} needs ${edge.name}@"${edge.spec}", which is not installed${where(graph)}. Run the install again.`,
+    message,
   };
 }
 
 function invalidConflict(graph: TreeGraph, target: number, edges: DependencyEdge[]): Conflict {
   const copy = nodeAt(graph, target);
-  const needs = edges.map((e) => `${describeNode(nodeAt(graph, e.from))} needs "${e.spec}"`).join('; ');
   return {
     kind: 'invalid',
     severity: 'error',
@@ -66,25 +67,19 @@ function invalidConflict(graph: TreeGraph, target: number, edges: DependencyEdge
     locations: [copy.location],
     paths: [copy.path],
     anchors: unique(edges.flatMap((e) => anchorForEdge(graph, e))),
-    message: `Invalid: ${copy.name}@${copy.version} is installed at ${copy.location}${where(graph)}, but ${needs}.`,
+    message: wordsOf(graph).invalid(graph, copy, edges),
   };
 }
 
 /**
- * Explains a peer conflict as ERESOLVE does: what was found (the copy and who asked for it) and the
- * peer dependency that cannot be resolved against it (who needs what).
+ * Explains a peer conflict as the package manager does (npm's ERESOLVE, pnpm's unmet peer, ...):
+ * what was found (the copy and who asked for it) and the peer dependency it does not satisfy.
  */
 function peerConflict(graph: TreeGraph, target: number, edges: DependencyEdge[]): Conflict {
   const found = nodeAt(graph, target);
   const bad = new Set(edges.map((e) => e.id));
   const satisfied = found.edgesIn.map((id) => edgeAt(graph, id)).filter((e) => !bad.has(e.id));
   const foundBecause = satisfied.length > 0 ? satisfied.map((e) => `${found.name}@"${e.spec}" from ${describeNode(nodeAt(graph, e.from))}`).join(', ') : 'nothing depends on it directly';
-  const unresolved = edges
-    .map((e) => {
-      const local = e.problem === 'PEER LOCAL' ? ' (installed in its own node_modules, so it is not shared)' : '';
-      return `peer ${e.name}@"${e.spec}" from ${describeNode(nodeAt(graph, e.from))}${local}`;
-    })
-    .join('; ');
   const wanted = edges.map((e) => e.spec);
   return {
     kind: 'peer',
@@ -98,7 +93,7 @@ function peerConflict(graph: TreeGraph, target: number, edges: DependencyEdge[])
     // Both sides are anchored: the user may fix it at the package that brought the found copy or
     // at the one whose peer range it misses, and isolating either one resolves it.
     anchors: unique([...edges.flatMap((e) => anchorForEdge(graph, e)), ...anchorsFor(graph, found.id)]),
-    message: `Peer conflict (npm: ERESOLVE)${where(graph)}. Found: ${found.name}@${found.version} at ${found.location}, from ${foundBecause}. Could not resolve dependency: ${unresolved}. Isolate one side in a namespace to keep both.`,
+    message: wordsOf(graph).peer(graph, found, edges, foundBecause),
   };
 }
 
@@ -126,15 +121,6 @@ function singletonConflicts(graph: TreeGraph, singletons: readonly string[], all
     });
   }
   return conflicts;
-}
-
-/** A package copy named so that two copies of one version tell apart: `a@1.0.0 at node_modules/b/node_modules/a`. */
-function describeCopy(node: PackageNode): string {
-  return node.isRoot ? describeNode(node) : `${describeNode(node)} at ${node.location}`;
-}
-
-function where(graph: TreeGraph): string {
-  return graph.namespace === null ? '' : ` in namespace "${graph.namespace}"`;
 }
 
 function unique<T>(items: T[]): T[] {

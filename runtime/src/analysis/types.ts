@@ -56,12 +56,20 @@ export interface DependencyEdge {
 /** Where a tree came from: the folders on disk, only the lockfile, or nothing to read at all. */
 export type TreeSource = 'actual' | 'virtual' | 'manifest-only';
 
+/**
+ * The package manager that installed a tree, whose view of it the analysis takes: what counts as a
+ * dependency, how peers resolve, and the words findings use. Namespace trees are always `npm`'s
+ * (arborist installs them, whatever manages the app).
+ */
+export type PackageManagerName = 'npm' | 'pnpm' | 'yarn-classic' | 'yarn-berry' | 'bun';
+
 export interface TreeGraph {
   /** `null` for the project's main tree, otherwise the namespace name. */
   namespace: string | null;
   /** Absolute path of the folder holding this tree's package.json. */
   root: string;
   source: TreeSource;
+  manager: PackageManagerName;
   nodes: PackageNode[];
   edges: DependencyEdge[];
 }

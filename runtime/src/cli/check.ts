@@ -13,11 +13,13 @@ import { projectDir, projectHelp, projectOption } from './project-option';
 export const checkCommand: Command = {
   help: `Usage: multiverse check [--json] [--singleton <pkg>]... [-C <dir>]
 
-Analyses the installed tree (or the lockfile when node_modules is missing), npm workspaces and the
-namespace trees of multiverse.json, and reports, each finding with the copy (folder) it is about:
+Analyses the installed tree (or the lockfile when node_modules is missing) as the project's package
+manager sees it (npm, pnpm, Yarn classic, Yarn Berry with node_modules or Plug'n'Play, Bun), its
+workspaces and the namespace trees of multiverse.json, and reports, in that manager's words, each
+finding with the copy (folder) it is about:
   invalid            an installed version outside the range a dependent asks for
   missing            a dependency that is not installed (optional ones are never reported)
-  peer               a peer dependency conflict, explained as npm's ERESOLVE would
+  peer               a peer dependency conflict (npm's ERESOLVE, pnpm's unmet peer, Yarn's YN0060...)
   singleton          react, react-dom, vue, graphql, @angular/core (and --singleton ones) installed
                      twice in one tree: an error, or a warning for packages multiverse.json lists in
                      "allowDuplicates"

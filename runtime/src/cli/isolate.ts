@@ -1,8 +1,10 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { readManifest } from '../analysis/manifest';
 import { InputError } from '../errors';
 import { mainTreeChanges } from '../install';
 import { applyIsolation, finishIsolation, planIsolation, planMoveBack, type FinishResult, type IsolationPlan, type MoveBackPlan } from '../isolate';
+import { detectPackageManager, installCommand } from '../package-manager';
 import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './command';
 import { jsonResult, summary, withTreeProgress } from './install';
 import { projectDir, projectHelp, projectOption } from './project-option';
@@ -81,7 +83,8 @@ async function move(kind: 'isolate' | 'move-back', args: string[], io: CliIO): P
     io.stderr.write(`multiverse ${kind}: ${finished.mainTreeError.message}\n`);
     return EXIT_USAGE;
   }
-  if (!values.json && (finished === null || finished.mainTree === null)) io.stdout.write(`Next: run "npm install" so your app's own tree ${plan.kind === 'isolate' ? 'drops' : 'gets'} ${plan.packageName}.\n`);
+  const leftTo = finished === null || finished.mainTree === null ? await projectInstallCommand(dir) : finished.mainTree.leftTo;
+  if (!values.json && leftTo !== null) io.stdout.write(`Next: run "${leftTo}" so your app's own tree ${plan.kind === 'isolate' ? 'drops' : 'gets'} ${plan.packageName}.\n`);
   return EXIT_OK;
 }
 
@@ -94,6 +97,11 @@ function describe(plan: IsolationPlan | MoveBackPlan): string {
 
 function mainTreeLine(finished: FinishResult): string {
   const tree = finished.mainTree;
+  if (tree?.leftTo) return `main tree: installed by the project's package manager, left to "${tree.leftTo}"`;
   if (tree === null || !tree.updated) return 'main tree: not installed (no node_modules), left alone';
   return `main tree: ${mainTreeChanges(tree)}`;
+}
+
+async function projectInstallCommand(dir: string): Promise<string> {
+  return installCommand((await detectPackageManager(dir, await readManifest(path.join(dir, 'package.json')))).name);
 }

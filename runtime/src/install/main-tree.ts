@@ -1,6 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
+import { readManifest } from '../analysis/manifest';
 import { InputError, MultiverseError } from '../errors';
+import { detectPackageManager, installCommand } from '../package-manager';
 import { arboristOptions } from './arborist-options';
 import { cancelledError, installError } from './install-error';
 import { readNpmConfig } from './npm-config';
@@ -15,6 +17,12 @@ export interface MainTreeResult {
   removed: string[];
   /** Top-level packages that joined node_modules. */
   added: string[];
+  /**
+   * When another package manager installs the project (pnpm, Yarn, Bun): its install command, to be
+   * run by the user. Multiverse's installer is npm's, which would rewrite that manager's layout, so
+   * the tree is left alone (`updated` is false).
+   */
+  leftTo: string | null;
 }
 
 export interface UpdateMainTreeOptions {
@@ -26,14 +34,16 @@ export interface UpdateMainTreeOptions {
  * Brings the app's own tree (node_modules and package-lock.json) in line with its package.json,
  * as `npm install` does, with the user's npm configuration: after an isolation the moved package's
  * copy goes, after a move back it comes in. package.json itself is not rewritten. A tree that was
- * never installed is left alone. Holds the project lock, like every install of Multiverse. When
+ * never installed, or that another package manager installs, is left alone. Holds the project lock, like every install of Multiverse. When
  * arborist fails (an unresolvable tree, an unreachable registry) it rolls its changes back, so the
  * previous tree stays; the error says so and names the command to run.
  */
 export async function updateMainTree(projectDir: string, options: UpdateMainTreeOptions = {}): Promise<MainTreeResult> {
   const root = path.resolve(projectDir);
   const before = await topLevelPackages(root);
-  if (before === null) return { updated: false, removed: [], added: [] };
+  if (before === null) return { updated: false, removed: [], added: [], leftTo: null };
+  const manager = await detectPackageManager(root, await readManifest(path.join(root, 'package.json')));
+  if (manager.name !== 'npm') return { updated: false, removed: [], added: [], leftTo: installCommand(manager.name) };
   return withProjectLock(root, async () => {
     const npmConfig = await readNpmConfig(root);
     const reification = reifyWithProgress(arboristOptions(npmConfig, { path: root }), options.onProgress, options.signal);
@@ -47,7 +57,7 @@ export async function updateMainTree(projectDir: string, options: UpdateMainTree
     }
     const after = (await topLevelPackages(root)) ?? new Set<string>();
     options.onProgress?.({ phase: 'done', done: 0, total: 0, message: 'in line with package.json' });
-    return { updated: true, removed: [...before].filter((n) => !after.has(n)).sort(), added: [...after].filter((n) => !before.has(n)).sort() };
+    return { updated: true, removed: [...before].filter((n) => !after.has(n)).sort(), added: [...after].filter((n) => !before.has(n)).sort(), leftTo: null };
   });
 }
 
