@@ -2,15 +2,17 @@
 // three plain `npm install`s of the same dependency sets: disk used (hardlinked files counted once,
 // as `du` does) and time with a warm npm cache. Both sides use the same cache and prefer-offline.
 // Two scenarios from the brief: three webpack-loader sets (large shared files) and three services
-// pinned to different express 4 releases (many tiny files). Medians of RUNS runs.
+// pinned to different express 4 releases (many tiny files). Medians of BENCH_RUNS (at least 7)
+// rounds; each round swaps which side goes first.
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { median, printTable, rounds, type Row } from './support/stats';
 
 const run = promisify(execFile);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = rounds();
 const bin = path.resolve(__dirname, '..', '..', 'runtime', 'bin', 'multiverse.js');
 interface Scenario {
   title: string;
@@ -35,12 +37,6 @@ const scenarios: Scenario[] = [
   },
 ];
 const npmrc = 'prefer-offline=true\naudit=false\nfund=false\nupdate-notifier=false\n';
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 /** Disk used by `paths` together, in KiB; `du` counts a hardlinked inode once across all its arguments. */
 function diskKiB(paths: string[]): number {
@@ -99,7 +95,7 @@ async function measure(scenario: Scenario): Promise<void> {
     const mv: number[] = [];
     let npmDisk = 0;
     let mvDisk = 0;
-    for (let i = 0; i < RUNS; i++) {
+    const npmSides = async (): Promise<void> => {
       let dirs = npmDirs(root, sets);
       sequential.push(await timed(async () => {
         for (const dir of dirs) await npmInstall(dir);
@@ -107,39 +103,47 @@ async function measure(scenario: Scenario): Promise<void> {
       npmDisk = diskKiB(dirs.map((d) => path.join(d, 'node_modules')));
       dirs = npmDirs(root, sets);
       parallel.push(await timed(() => Promise.all(dirs.map(npmInstall))));
+    };
+    const multiverseSide = async (): Promise<void> => {
       // A fresh install every run: no trees, no store, no fingerprints; only npm's cache is warm.
       rmSync(path.join(project, '.multiverse'), { recursive: true, force: true });
       mv.push(await timed(multiverseInstall));
       mvDisk = diskKiB([path.join(project, '.multiverse')]);
+    };
+    for (let i = 0; i < RUNS; i++) {
+      for (const side of i % 2 === 0 ? [npmSides, multiverseSide] : [multiverseSide, npmSides]) await side();
     }
     // Nothing changed: npm's own no-op install in the three installed folders vs the fingerprint skip.
     const installedDirs = npmDirs(root, sets);
     for (const dir of installedDirs) await npmInstall(dir);
     const npmNoop: number[] = [];
     const skip: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    const npmNoopSide = async (): Promise<void> => {
       npmNoop.push(await timed(async () => {
         for (const dir of installedDirs) await npmInstall(dir);
       }));
+    };
+    const skipSide = async (): Promise<void> => {
       skip.push(await timed(multiverseInstall));
+    };
+    for (let i = 0; i < RUNS; i++) {
+      for (const side of i % 2 === 0 ? [npmNoopSide, skipSide] : [skipSide, npmNoopSide]) await side();
     }
 
-    const ms = (values: number[]): string => values.map(Math.round).join('/');
-    const rows: [string, string, string, string][] = [
-      ['disk (KiB, du)', String(npmDisk), String(mvDisk), (mvDisk / npmDisk).toFixed(2)],
-      ['install, warm cache (ms)', ms(sequential), ms(mv), (median(mv) / median(sequential)).toFixed(2)],
-      ['  vs 3 npm installs in parallel', ms(parallel), ms(mv), (median(mv) / median(parallel)).toFixed(2)],
-      ['re-run, nothing changed (ms)', ms(npmNoop), ms(skip), (median(skip) / median(npmNoop)).toFixed(2)],
+    const runs = (values: number[]): string => `${Math.round(median(values))} ms (${values.map(Math.round).join('/')})`;
+    const rows: Row[] = [
+      { what: 'disk (KiB, du)', value: String(mvDisk), baseline: String(npmDisk), ratio: mvDisk / npmDisk, target: { max: 0.4, label: '≤ 0.40×' } },
+      { what: 'install, warm cache', value: runs(mv), baseline: runs(sequential), ratio: median(mv) / median(sequential), target: { max: 1, label: '≤ 1.00×' } },
+      { what: '  vs 3 npm installs in parallel', value: runs(mv), baseline: runs(parallel), ratio: median(mv) / median(parallel) },
+      { what: 're-run, nothing changed', value: runs(skip), baseline: runs(npmNoop), ratio: median(skip) / median(npmNoop) },
     ];
     const described = Object.entries(sets).map(([n, d]) => `${n}: ${Object.entries(d).map(([p, v]) => `${p}@${v}`).join(' ')}`);
-    console.log(`\n${scenario.title}: ${installedPackages(project, names)} package folders in 3 trees, ${RUNS} runs`);
+    console.log(`\n${scenario.title}: ${installedPackages(project, names)} package folders in 3 trees, ${RUNS} rounds`);
     for (const line of described) console.log(`  ${line}`);
-    console.log('baseline: three plain `npm install`s of the same sets, one after another (same cache, prefer-offline);');
-    console.log('for the re-run, `npm install` again in the three installed folders\n');
-    const header: [string, string, string, string] = ['measure', 'baseline (runs)', 'multiverse (runs)', 'ratio (median)'];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
-    for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
-    console.log(`targets: disk <= 0.40 (${mvDisk / npmDisk <= 0.4 ? 'met' : 'NOT met'}), warm-cache install time <= 1.00 (${median(mv) / median(sequential) <= 1 ? 'met' : 'NOT met'})`);
+    printTable(
+      'baseline: three plain `npm install`s of the same sets, one after another (same cache, prefer-offline); for the re-run, `npm install` again in the three installed folders',
+      rows,
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

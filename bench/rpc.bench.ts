@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { ExtensionManager, transfer, type ExtensionHandle } from 'multiverse';
+import { alternate, median, printTable, rounds, type Row, type Target } from './support/stats';
 
 interface Bench {
   ping(value: number): number;
@@ -15,17 +16,11 @@ interface Bench {
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const fixtures = path.join(repoRoot, 'bench', 'fixtures');
-const SAMPLES = 7;
+const SAMPLES = rounds();
 /** Round trips alternate baseline and candidate often, in short samples: the cores are shared and load comes in bursts. */
 const RT_SAMPLES = 21;
 const CALLS_PER_SAMPLE = 500;
 const PIPELINED = 10_000;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 async function samples(run: () => Promise<number>, count = SAMPLES): Promise<number> {
   await run(); // warm-up
@@ -34,20 +29,10 @@ async function samples(run: () => Promise<number>, count = SAMPLES): Promise<num
   return median(results);
 }
 
-/**
- * Medians of a baseline and a candidate measured in alternation (A B A B ...), so that load from
- * other processes on the shared cores hits both alike instead of whichever ran during a burst.
- */
+/** Medians of a baseline and a candidate measured in alternation. */
 async function paired(baseline: () => Promise<number>, candidate: () => Promise<number>, count = SAMPLES): Promise<[number, number]> {
-  await baseline();
-  await candidate();
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < count; i++) {
-    a.push(await baseline());
-    b.push(await candidate());
-  }
-  return [median(a), median(b)];
+  const runs = await alternate(count, baseline, candidate);
+  return [median(runs.baseline), median(runs.candidate)];
 }
 
 /** Microseconds per sequential round trip. */
@@ -125,8 +110,8 @@ async function main(): Promise<void> {
   await writeFile(rawWorkerFile, "const { parentPort } = require('node:worker_threads');\nparentPort.on('message', ([id, v]) => parentPort.postMessage([id, v && v.length !== undefined ? v.length : v]));\nparentPort.postMessage('ready');\n");
   await writeFile(rawChildFile, "process.on('message', (m) => { if (Array.isArray(m)) process.send([m[0], m[1]]); });\nprocess.send('ready');\n");
   const manager = new ExtensionManager({ root: fixtures });
-  const rows: [string, string, string, string, string][] = [];
-  const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
+  const rows: Row[] = [];
+  const atMost = (max: number): Target => ({ max, label: `≤ ${max.toFixed(2)}×` });
 
   try {
     // --- cold start -------------------------------------------------------------------------
@@ -158,8 +143,8 @@ async function main(): Promise<void> {
     };
     const [bareWorker, extWorkerStart] = await paired(bareWorkerStart, coldStart('worker'), 9);
     const [bareFork, extProcessStart] = await paired(bareForkStart, coldStart('process'), 9);
-    rows.push(['cold start, worker', `${extWorkerStart.toFixed(1)} ms`, `${bareWorker.toFixed(1)} ms (new Worker)`, ratio(extWorkerStart, bareWorker), '≤ 1.5×']);
-    rows.push(['cold start, process', `${extProcessStart.toFixed(1)} ms`, `${bareFork.toFixed(1)} ms (fork)`, ratio(extProcessStart, bareFork), '≤ 1.5×']);
+    rows.push({ what: 'cold start, worker', value: `${extWorkerStart.toFixed(1)} ms`, baseline: `${bareWorker.toFixed(1)} ms (new Worker)`, ratio: extWorkerStart / bareWorker, target: atMost(1.5) });
+    rows.push({ what: 'cold start, process', value: `${extProcessStart.toFixed(1)} ms`, baseline: `${bareFork.toFixed(1)} ms (fork)`, ratio: extProcessStart / bareFork, target: atMost(1.5) });
 
     // --- round trips and pipelining ----------------------------------------------------------
     const rawWorker = new Worker(rawWorkerFile);
@@ -184,20 +169,20 @@ async function main(): Promise<void> {
       return ((performance.now() - start) * 1000) / CALLS_PER_SAMPLE;
     });
     const [rawProcessRt, extProcessRt] = await paired(roundTrip(() => processChannel.request(1)), roundTrip(() => extProcess.ping(1)), RT_SAMPLES);
-    rows.push(['round trip, worker', `${extWorkerRt.toFixed(1)} µs`, `${rawWorkerRt.toFixed(1)} µs (postMessage)`, ratio(extWorkerRt, rawWorkerRt), '≤ 1.3×']);
-    rows.push(['sync call, worker (ext.sync)', `${syncRt.toFixed(1)} µs`, `${rawWorkerRt.toFixed(1)} µs (postMessage)`, ratio(syncRt, rawWorkerRt), '—']);
-    rows.push(['round trip, process', `${extProcessRt.toFixed(1)} µs`, `${rawProcessRt.toFixed(1)} µs (fork IPC, advanced)`, ratio(extProcessRt, rawProcessRt), '≤ 1.3×']);
+    rows.push({ what: 'round trip, worker', value: `${extWorkerRt.toFixed(1)} µs`, baseline: `${rawWorkerRt.toFixed(1)} µs (postMessage)`, ratio: extWorkerRt / rawWorkerRt, target: atMost(1.3) });
+    rows.push({ what: 'sync call, worker (ext.sync)', value: `${syncRt.toFixed(1)} µs`, baseline: `${rawWorkerRt.toFixed(1)} µs (postMessage)`, ratio: syncRt / rawWorkerRt });
+    rows.push({ what: 'round trip, process', value: `${extProcessRt.toFixed(1)} µs`, baseline: `${rawProcessRt.toFixed(1)} µs (fork IPC, advanced)`, ratio: extProcessRt / rawProcessRt, target: atMost(1.3) });
 
     const [rawWorkerCpu, extWorkerCpu] = await paired(cpuPerCall(() => worker.request(1), false), cpuPerCall(() => extWorker.ping(1), false), RT_SAMPLES);
     const [rawWorkerPipeCpu, extWorkerPipeCpu] = await paired(cpuPerCall(() => worker.request(1), true), cpuPerCall(() => extWorker.ping(1), true), 5);
-    rows.push(['CPU per round trip, worker (both threads)', `${extWorkerCpu.toFixed(2)} µs`, `${rawWorkerCpu.toFixed(2)} µs (postMessage)`, ratio(extWorkerCpu, rawWorkerCpu), '']);
-    rows.push(['CPU per pipelined call, worker', `${extWorkerPipeCpu.toFixed(2)} µs`, `${rawWorkerPipeCpu.toFixed(2)} µs (postMessage)`, ratio(extWorkerPipeCpu, rawWorkerPipeCpu), '']);
+    rows.push({ what: 'CPU per round trip, worker (both threads)', value: `${extWorkerCpu.toFixed(2)} µs`, baseline: `${rawWorkerCpu.toFixed(2)} µs (postMessage)`, ratio: extWorkerCpu / rawWorkerCpu });
+    rows.push({ what: 'CPU per pipelined call, worker', value: `${extWorkerPipeCpu.toFixed(2)} µs`, baseline: `${rawWorkerPipeCpu.toFixed(2)} µs (postMessage)`, ratio: extWorkerPipeCpu / rawWorkerPipeCpu });
 
     const [rawWorkerPipe, extWorkerPipe] = await paired(pipelined(() => worker.request(1)), pipelined(() => extWorker.ping(1)), 5);
     const [rawProcessPipe, extProcessPipe] = await paired(pipelined(() => processChannel.request(1)), pipelined(() => extProcess.ping(1)), 5);
     const k = (n: number): string => `${(n / 1000).toFixed(0)}k/s`;
-    rows.push(['pipelined calls, worker', k(extWorkerPipe), `${k(rawWorkerPipe)} (postMessage)`, ratio(rawWorkerPipe, extWorkerPipe), '(time ratio)']);
-    rows.push(['pipelined calls, process', k(extProcessPipe), `${k(rawProcessPipe)} (fork IPC)`, ratio(rawProcessPipe, extProcessPipe), '(time ratio)']);
+    rows.push({ what: 'pipelined calls, worker (time ratio)', value: k(extWorkerPipe), baseline: `${k(rawWorkerPipe)} (postMessage)`, ratio: rawWorkerPipe / extWorkerPipe });
+    rows.push({ what: 'pipelined calls, process (time ratio)', value: k(extProcessPipe), baseline: `${k(rawProcessPipe)} (fork IPC)`, ratio: rawProcessPipe / extProcessPipe });
 
     // --- large typed arrays to a worker -------------------------------------------------------
     for (const mib of [1, 16, 64]) {
@@ -220,8 +205,8 @@ async function main(): Promise<void> {
         await extWorker.size(plain);
         return performance.now() - start;
       }, 5);
-      rows.push([`${mib} MiB Float64Array, SharedArrayBuffer`, `${sharedMs.toFixed(2)} ms`, `${cloneMs.toFixed(2)} ms (structured clone)`, ratio(sharedMs, cloneMs), mib === 64 ? '≤ 1 ms' : '']);
-      rows.push([`${mib} MiB Float64Array, transfer()`, `${transferMs.toFixed(2)} ms`, `${cloneMs.toFixed(2)} ms (structured clone)`, ratio(transferMs, cloneMs), '']);
+      rows.push({ what: `${mib} MiB Float64Array, SharedArrayBuffer`, value: `${sharedMs.toFixed(2)} ms`, baseline: `${cloneMs.toFixed(2)} ms (structured clone)`, ratio: sharedMs / cloneMs, ...(mib === 64 ? { raw: sharedMs, target: { max: 1, of: 'value' as const, label: '≤ 1 ms' } } : {}) });
+      rows.push({ what: `${mib} MiB Float64Array, transfer()`, value: `${transferMs.toFixed(2)} ms`, baseline: `${cloneMs.toFixed(2)} ms (structured clone)`, ratio: transferMs / cloneMs });
     }
 
     // --- memory of idle extensions ------------------------------------------------------------
@@ -236,8 +221,8 @@ async function main(): Promise<void> {
     let childRss = 0;
     for (const info of manager.list()) if (info.name.startsWith('idle-process-') && info.pid !== undefined) childRss += await rssOf(info.pid);
     const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-    rows.push(['RSS per idle extension, worker', mb(workerRss), 'in the host process', '', '']);
-    rows.push(['RSS per idle extension, process', mb(childRss / idle), 'child process RSS', '', '']);
+    rows.push({ what: 'RSS per idle extension, worker', value: mb(workerRss), baseline: 'in the host process' });
+    rows.push({ what: 'RSS per idle extension, process', value: mb(childRss / idle), baseline: 'child process RSS' });
 
     await worker.close();
     await processChannel.close();
@@ -246,13 +231,10 @@ async function main(): Promise<void> {
     await rm(scratch, { recursive: true, force: true });
   }
 
-  const header: [string, string, string, string, string] = ['measure', 'multiverse', 'baseline (same run)', 'ratio', 'target'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
-  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
-  console.log(`medians of ${SAMPLES} samples (round trips: ${RT_SAMPLES} samples of ${CALLS_PER_SAMPLE} sequential calls; pipelining: ${PIPELINED} calls in flight), baseline and candidate alternating`);
-  console.log(line(header));
-  console.log(line(widths.map((w) => '-'.repeat(w))));
-  for (const row of rows) console.log(line(row));
+  printTable(
+    `medians of ${SAMPLES} samples (round trips: ${RT_SAMPLES} samples of ${CALLS_PER_SAMPLE} sequential calls; pipelining: ${PIPELINED} calls in flight), baseline and candidate alternating; pipelined rows: baseline rate / ours`,
+    rows,
+  );
 }
 
 async function rssOf(pid: number): Promise<number> {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { rm, symlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { analyzeProject, ConfigError, explainPackage, installProject, loadTree, ManifestError, type Conflict, type ProjectAnalysis } from 'multiverse';
+import { ConfigError } from 'multiverse';
+import { analyzeProject, explainPackage, installProject, loadTree, ManifestError, type Conflict, type ProjectAnalysis } from 'multiverse/tooling';
 import { canonical } from './support/graph';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
 import { installWith, tempDir, writeFiles } from './support/workspace';
@@ -61,6 +62,26 @@ test('invalid, missing and duplicated-singleton findings; optional dependencies 
   const [singleton] = only(analysis, 'singleton');
   assert.deepEqual(singleton?.versions.sort(), ['1.0.0', '2.0.0']);
   assert.deepEqual(singleton?.locations.sort(), ['node_modules/fixture-dual/node_modules/fixture-lib', 'node_modules/fixture-lib']);
+  assert.equal(singleton?.severity, 'error', 'two copies of a singleton break at run time');
+  assert.deepEqual(singleton?.paths.sort(), [path.join(dir, 'node_modules', 'fixture-dual', 'node_modules', 'fixture-lib'), path.join(dir, 'node_modules', 'fixture-lib')]);
+  assert.deepEqual(invalid?.paths, [path.join(dir, 'node_modules', 'fixture-lib')]);
+
+  // Declared as allowed in multiverse.json: still reported, as a warning.
+  await writeFiles(dir, { 'multiverse.json': { allowDuplicates: ['fixture-lib'] } });
+  const allowed = only(await analyzeProject(dir, { singletons: ['fixture-lib'] }), 'singleton');
+  assert.deepEqual(allowed.map((c) => c.severity), ['warning']);
+  assert.match(allowed[0]?.message ?? '', /multiverse\.json allows it \("allowDuplicates"\)/);
+});
+
+test('a missing dependency names the copy that lacks it', async () => {
+  const dir = await tempDir('missing-copy');
+  await writeFiles(dir, { 'package.json': { name: 'app', version: '1.0.0', dependencies: { 'fixture-dual': '^1.0.0' } } });
+  await installWith(dir, registry.url);
+  await rm(path.join(dir, 'node_modules', 'fixture-lib'), { recursive: true });
+  const [missing, ...rest] = only(await analyzeProject(dir), 'missing');
+  assert.equal(rest.length, 0);
+  assert.match(missing?.message ?? '', /^Missing dependency: fixture-dual@1\.0\.0 at node_modules\/fixture-dual needs fixture-lib@"\^1\.0\.0"/);
+  assert.deepEqual([missing?.locations, missing?.paths], [['node_modules/fixture-dual'], [path.join(dir, 'node_modules', 'fixture-dual')]]);
 });
 
 test('falls back to the lockfile without node_modules, and to the manifest without either', async () => {
@@ -138,9 +159,10 @@ test('namespaces: not installed, installed with its own tree, stale, declared tw
   const twice = only(before, 'declared-twice')[0];
   assert.equal(twice?.severity, 'warning');
   assert.deepEqual(twice?.anchors.map((a) => [path.basename(a.file), ...a.jsonPath]), [
-    ['package.json', 'dependencies', 'fixture-lib'],
     ['multiverse.json', 'namespaces', 'legacy', 'dependencies', 'fixture-lib'],
+    ['package.json', 'dependencies', 'fixture-lib'],
   ]);
+  assert.match(twice?.message ?? '', /App code importing it gets the namespace's copy; the package\.json entry only serves packages in node_modules that depend on it/);
   assert.deepEqual(only(before, 'missing').map((c) => [c.package, c.anchors[0]?.jsonPath.join('.')]), [['fixture-gone', 'namespaces.legacy.shared.0']]);
 
   await writeFiles(dir, { '.npmrc': `registry=${registry.url}\n` });
@@ -156,7 +178,13 @@ test('namespaces: not installed, installed with its own tree, stale, declared tw
   await writeFiles(dir, { 'multiverse.json': { namespaces: { legacy: { dependencies: { 'fixture-lib': '^1.0.0' } } } } });
   const stale = await analyzeProject(dir);
   assert.deepEqual(stale.namespaceSummaries.map((n) => `${n.name}:${n.state}`), ['legacy:stale']);
-  assert.equal(only(stale, 'namespace-stale').length, 1);
+  assert.deepEqual(only(stale, 'namespace-stale').map((c) => c.message), ['Namespace "legacy" is stale: its dependencies changed since it was installed (removed "fixture-dual"). Run "multiverse install".']);
+
+  // Scoped, the namespace serves only the app files it matches; the rest get package.json's copy.
+  await writeFiles(dir, { 'multiverse.json': { namespaces: { legacy: { dependencies: { 'fixture-lib': '^1.0.0' }, scope: ['src/legacy/**'] } } } });
+  const scoped = only(await analyzeProject(dir), 'declared-twice')[0];
+  assert.match(scoped?.message ?? '', /App files matching "src\/legacy\/\*\*" get the namespace's copy; other app files get the package\.json copy from the main tree\./);
+  assert.deepEqual(scoped?.paths, [path.join(dir, 'node_modules', 'fixture-lib'), path.join(dir, '.multiverse', 'legacy', 'node_modules', 'fixture-lib')]);
 
   await writeFiles(dir, { 'multiverse.json': '{ "namespaces": { "legacy": { "dependencies": { "fixture-lib": 1 } } } }' });
   await assert.rejects(analyzeProject(dir), ConfigError);
@@ -280,4 +308,35 @@ test('a package a namespace shares with the app is judged against the app\'s cop
   await writeFiles(dir, { 'package.json': { name: 'app', version: '1.0.0', dependencies: { 'fixture-lib': '^1.0.0' } } });
   await installWith(dir, registry.url);
   assert.deepEqual((await analyzeProject(dir)).conflicts, []);
+});
+
+test('namespace-orphaned: a tree and map entry multiverse.json no longer declares; main-tree-leftover: a copy an isolation left in node_modules', async () => {
+  const dir = await tempDir('orphans');
+  await writeFiles(dir, {
+    'package.json': { name: 'app', version: '1.0.0', dependencies: { 'fixture-dual': '^1.0.0' } },
+    '.npmrc': `registry=${registry.url}\n`,
+    'multiverse.json': { namespaces: { gone: { dependencies: { 'fixture-peer': '^1.0.0' } } } },
+  });
+  await installWith(dir, registry.url);
+  await installProject(dir);
+  // Isolated by hand, without npm install: package.json drops fixture-dual, its copy stays.
+  await writeFiles(dir, {
+    'package.json': { name: 'app', version: '1.0.0' },
+    'multiverse.json': { namespaces: { kept: { dependencies: { 'fixture-dual': '^1.0.0' } } } },
+  });
+  const analysis = await analyzeProject(dir);
+  const [orphan] = only(analysis, 'namespace-orphaned');
+  assert.equal(orphan?.severity, 'error');
+  assert.match(orphan?.message ?? '', /Namespace "gone" is not in multiverse\.json any more, but \.multiverse\/map\.json still routes imports to it/);
+  assert.deepEqual(orphan?.paths, [path.join(dir, '.multiverse', 'gone')]);
+  const [leftover, ...more] = only(analysis, 'main-tree-leftover');
+  assert.equal(more.length, 0, 'fixture-lib is extraneous too, but no namespace declares it');
+  assert.equal(leftover?.severity, 'warning');
+  assert.match(leftover?.message ?? '', /"fixture-dual" lives in namespace "kept", but the main tree still holds fixture-dual@1\.0\.0 at node_modules\/fixture-dual.*Run "npm install" in /);
+  assert.deepEqual(leftover?.anchors, [{ file: path.join(dir, 'multiverse.json'), jsonPath: ['namespaces', 'kept', 'dependencies', 'fixture-dual'] }]);
+
+  await installProject(dir);
+  assert.deepEqual(only(await analyzeProject(dir), 'namespace-orphaned'), [], 'install pruned it');
+  await installWith(dir, registry.url);
+  assert.deepEqual(only(await analyzeProject(dir), 'main-tree-leftover'), [], 'npm install removed it');
 });

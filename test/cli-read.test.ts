@@ -63,9 +63,13 @@ test('check exits 1 with the conflicts, 0 on a clean tree, 2 on bad input', asyn
 test('check --json and --singleton', async () => {
   const { code, stdout } = await cli(conflicted, 'check', '--json', '--singleton', 'fixture-lib');
   assert.equal(code, 1);
-  const report = JSON.parse(stdout) as { conflicts: { kind: string; package: string }[]; summary: { errors: number } };
-  assert.deepEqual(report.conflicts.map((c) => `${c.kind}:${c.package}`).sort(), ['peer:fixture-lib', 'singleton:fixture-lib']);
-  assert.equal(report.summary.errors, 1);
+  const report = JSON.parse(stdout) as { conflicts: { kind: string; package: string; severity: string; paths: string[] }[]; summary: { errors: number } };
+  assert.deepEqual(report.conflicts.map((c) => `${c.kind}:${c.package}:${c.severity}`).sort(), ['peer:fixture-lib:error', 'singleton:fixture-lib:error']);
+  assert.equal(report.summary.errors, 2, 'a duplicated singleton is an error a CI gate fails on');
+  const singleton = report.conflicts.find((c) => c.kind === 'singleton');
+  assert.deepEqual(singleton?.paths.map((p) => path.relative(conflicted, p)).sort(), [path.join('node_modules', 'fixture-dual', 'node_modules', 'fixture-lib'), path.join('node_modules', 'fixture-lib')]);
+  const text = await cli(conflicted, 'check', '--singleton', 'fixture-lib');
+  assert.match(text.stdout, /error +singleton: fixture-lib is installed 2 times .*\n +copies node_modules\/fixture-lib, node_modules\/fixture-dual\/node_modules\/fixture-lib\n +at package\.json/);
 });
 
 test('why lists every copy with its chains; an unknown package exits 1', async () => {

@@ -46,8 +46,8 @@ test('isolate moves a dependency into a namespace keeping package.json formattin
   await writeFile(path.join(project, 'multiverse.json'), '{\n  // our namespaces\n  "namespaces": {\n    "modern": { "dependencies": { "fixture-esm": "1.0.0" } }\n  }\n}\n');
   const second = await cli(project, 'isolate', 'fixture-peer', '--json', '--no-install');
   assert.equal(second.code, 0, second.stderr);
-  const result = JSON.parse(second.stdout) as { namespace: string; from: string; install: unknown };
-  assert.deepEqual([result.namespace, result.from, result.install], ['fixture-peer-1', 'devDependencies', null]);
+  const result = JSON.parse(second.stdout) as { namespace: string; field: string; install: unknown };
+  assert.deepEqual([result.namespace, result.field, result.install], ['fixture-peer-1', 'devDependencies', null]);
   const config = await readFile(path.join(project, 'multiverse.json'), 'utf8');
   assert.match(config, /\/\/ our namespaces/);
   assert.match(config, /"fixture-peer-1": \{\n\s+"dependencies": \{\n\s+"fixture-peer": "1\.0\.0"/);
@@ -72,7 +72,7 @@ test('bad input exits 2 with a clear message and changes no file of the user', a
     [['isolate', 'fixture-dual', '--namespace', 'a\u0007b'], /control character U\+0007/],
     [['isolate', 'Not A Name'], /cannot isolate: "Not A Name" is not a valid npm package name/],
     [['isolate', 'left-pad'], /has no dependency "left-pad"/],
-    [['isolate', 'fixture-esm', '--namespace', 'new'], /"fixture-esm" is ambiguous: namespaces "old" and "new" both declare it without a "scope"/],
+    [['isolate', 'fixture-esm', '--namespace', 'new'], /"fixture-esm" is ambiguous: namespaces "new" and "old" both declare it without a "scope"/],
     [['isolate'], /expects exactly one package name, got 0/],
     [['isolate', 'fixture-dual', '--bogus'], /Unknown option '--bogus'/],
     [['install', 'nope'], /declares no namespace "nope"; declared: "old"/],
@@ -104,4 +104,20 @@ test('isolate puts both files back when the install fails', async () => {
   assert.match(stderr, /package "no-such-package@\^1\.0\.0" was not found in the registry/);
   assert.match(stderr, /package\.json and multiverse\.json were put back as they were/);
   assert.deepEqual(await snapshot(project), before);
+});
+
+test('move-back undoes isolate byte for byte, and removes the emptied namespace with its tree and map entry', async () => {
+  const project = await makeProject(workDir, registry.url, { 'package.json': appManifest });
+  assert.equal((await cli(project, 'isolate', 'fixture-esm', '--namespace', 'modern')).code, 0);
+  const { code, stdout, stderr } = await cli(project, 'move-back', 'fixture-esm', '--json');
+  assert.equal(code, 0, stderr);
+  const result = JSON.parse(stdout) as { action: string; namespace: string; removesNamespace: boolean; install: { removed: string[] }; mainTree: { updated: boolean } };
+  assert.deepEqual([result.action, result.namespace, result.removesNamespace, result.install.removed, result.mainTree.updated], ['move-back', 'modern', true, ['modern'], false]);
+  assert.equal(await readFile(path.join(project, 'package.json'), 'utf8'), appManifest);
+  assert.deepEqual(JSON.parse(await readFile(path.join(project, 'multiverse.json'), 'utf8')), {});
+  assert.deepEqual((await readdir(path.join(project, '.multiverse'))).filter((n) => !n.startsWith('.')), ['map.json']);
+  assert.deepEqual(JSON.parse(await readFile(path.join(project, '.multiverse', 'map.json'), 'utf8')), { version: 1, namespaces: {} });
+  const again = await cli(project, 'move-back', 'fixture-esm');
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /no namespace in .*multiverse\.json declares "fixture-esm"/);
 });

@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import Ajv from 'ajv';
-import { ConfigError, InputError, namespaceFor, parseConfig, readConfig } from 'multiverse';
+import { ConfigError, InputError } from 'multiverse';
+import { namespaceFor, parseConfig, readConfig } from 'multiverse/tooling';
 import { repoRoot } from './support/paths';
 
 const FILE = '/project/multiverse.json';

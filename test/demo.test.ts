@@ -15,6 +15,8 @@ test('npm run demo: npm refuses, multiverse isolates, React 17 and 18 render in 
   assert.match(stdout, /-> npm exits 1/);
   assert.match(stdout, /ERESOLVE.*peer react@"\^17\.0\.2" from legacy-widget/, 'check names the peer conflict');
   assert.match(stdout, /moved legacy-widget@file:plugins\/legacy-widget from package\.json dependencies to namespace "legacy"/);
+  assert.match(stdout, /main tree: removed legacy-widget\n/);
+  assert.match(stdout, /\$ npm install\n\s+up to date/, 'npm finds the tree isolate left exactly as it would have made it');
   assert.match(stdout, /legacy: up to date \(legacy-widget@1\.0\.0\)/);
   assert.match(stdout, /multiverse check: the conflict is gone\n.*\n.*no conflicts.*\n\s+-> exit 0: clean\./);
   assert.match(stdout, /\$ multiverse run app\.js\n/);

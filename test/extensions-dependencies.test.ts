@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ExtensionManager, nodeFeatures, type ExtensionProgressEvent } from 'multiverse';
+import { ExtensionManager, loadProject, type ExtensionProgressEvent } from 'multiverse';
+import { nodeFeatures } from 'multiverse/tooling';
 import { isolations } from './support/extensions';
-import { closeFixtureWorkspace, makeProject, openFixtureWorkspace } from './support/project';
+import { repoRoot } from './support/paths';
+import { cli, closeFixtureWorkspace, makeProject, openFixtureWorkspace } from './support/project';
 import type { FixtureRegistry } from './support/registry';
 
 let registry: FixtureRegistry;
@@ -54,4 +56,53 @@ test('dependencies install into the extension’s own tree, once; the extension 
   } finally {
     await manager.stopAll();
   }
+});
+
+test('resolution knows extension trees: loadProject().resolve in an extension folder answers the copy the extension loads, and multiverse run needs no install', async () => {
+  const runtime = path.join(repoRoot, 'runtime');
+  const project = await makeProject(workDir, registry.url, {
+    'multiverse.json': JSON.stringify({
+      extensions: {
+        'legacy-report': { path: 'extensions/legacy-report', isolation: 'worker', dependencies: { 'fixture-lib': '^1.0.0' } },
+        // An extension file at the project's root owns that file, not the app's files beside it.
+        tool: { path: 'tool.js', dependencies: { 'fixture-lib': '^1.0.0' } },
+      },
+    }),
+    'tool.js': '',
+    // Reports the file it actually loaded (require.cache), not what require.resolve answers.
+    'extensions/legacy-report/index.js': `const { ExtensionBase } = require('multiverse');
+const lib = require('fixture-lib');
+module.exports = class extends ExtensionBase {
+  version() { return lib.version; }
+  loadedFrom() { return Object.keys(require.cache).find((file) => file.includes('fixture-lib')); }
+};
+`,
+    'node_modules/fixture-lib/package.json': JSON.stringify({ name: 'fixture-lib', version: '2.0.0', main: 'index.js' }),
+    'node_modules/fixture-lib/index.js': "exports.version = 'app copy';\n",
+    'app.js': `const { ExtensionManager } = require(${JSON.stringify(runtime)});
+const manager = new ExtensionManager({ root: __dirname });
+manager.loadDeclared('legacy-report').then(async (ext) => {
+  console.log(JSON.stringify({ version: await ext.version(), loadedFrom: await ext.loadedFrom() }));
+  await manager.stopAll();
+});
+`,
+  });
+  // An extensions-only project runs without "multiverse install": the extension installs its tree when it loads.
+  const ran = await cli(project, 'run', 'app.js');
+  assert.equal(ran.code, 0, ran.stderr);
+  const loaded = JSON.parse(ran.stdout) as { version: string; loadedFrom: string };
+  assert.equal(loaded.version, '1.0.0');
+
+  const routing = loadProject(project);
+  const inExtension = path.join(project, 'extensions', 'legacy-report', 'index.js');
+  const resolved = routing.resolve('fixture-lib', inExtension);
+  assert.deepEqual([resolved.kind, resolved.owner, resolved.namespace, resolved.version, resolved.path], ['extension', 'legacy-report', null, '1.0.0', loaded.loadedFrom]);
+  assert.equal(routing.extensionOf(inExtension), 'legacy-report');
+  assert.equal(routing.extensionOf(resolved.path), 'legacy-report', 'files of its tree belong to it too');
+  assert.deepEqual([routing.resolve('fixture-lib', resolved.path).kind, routing.resolve('./index.js', resolved.path).version], ['extension', '1.0.0']);
+  const app = routing.resolve('fixture-lib', path.join(project, 'app.js'));
+  assert.deepEqual([app.kind, app.owner, app.version], ['main', null, '2.0.0']);
+  assert.deepEqual([routing.extensionOf(path.join(project, 'app.js')), routing.extensionOf(path.join(project, 'tool.js'))], [null, 'tool']);
+  const self = routing.resolve('multiverse', inExtension);
+  assert.deepEqual([self.packageName, self.path], ['multiverse', await realpath(path.join(runtime, 'dist', 'index.js'))], 'the runtime provides itself to every extension');
 });

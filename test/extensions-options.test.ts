@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ExtensionManager, nodeFeatures } from 'multiverse';
+import { ExtensionManager } from 'multiverse';
+import { nodeFeatures } from 'multiverse/tooling';
 import { extensionsRoot } from './support/extensions';
 
 const manager = new ExtensionManager({ root: extensionsRoot });

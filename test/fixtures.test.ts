@@ -28,7 +28,7 @@ after(async () => {
 
 test('packs both fixture-lib versions and the other fixture packages', () => {
   const ids = fixtures.map((f) => `${f.name}@${f.version}`).sort();
-  assert.deepEqual(ids, ['fixture-dual@1.0.0', 'fixture-esm@1.0.0', 'fixture-lib@1.0.0', 'fixture-lib@2.0.0', 'fixture-peer@1.0.0', 'fixture-sync@1.0.0']);
+  assert.deepEqual(ids, ['fixture-darwin-only@1.0.0', 'fixture-dual@1.0.0', 'fixture-esm@1.0.0', 'fixture-lib@1.0.0', 'fixture-lib@2.0.0', 'fixture-peer@1.0.0', 'fixture-sync@1.0.0', 'fixture-watcher@1.0.0']);
   for (const f of fixtures) assert.match(f.integrity, /^sha512-/);
 });
 

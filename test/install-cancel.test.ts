@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { installProject, installTree, type ProgressEvent } from 'multiverse';
+import { installProject, installTree, type ProgressEvent } from 'multiverse/tooling';
 import { closeFixtureWorkspace, makeProject, nodeEval, openFixtureWorkspace } from './support/project';
 import type { FixtureRegistry } from './support/registry';
 

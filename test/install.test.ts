@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
-import { InputError, installProject, installTree, namespaceStatus, ProgressDisplay, readConfig, readMap, type ProgressEvent } from 'multiverse';
+import { InputError } from 'multiverse';
+import { installProject, installTree, namespaceStatus, namespaceStatuses, orphanedNamespaces, ProgressDisplay, readConfig, readMap, type ProgressEvent } from 'multiverse/tooling';
 import { closeFixtureWorkspace, makeProject, nodeEval, openFixtureWorkspace } from './support/project';
 import type { FixtureRegistry } from './support/registry';
 
@@ -277,4 +278,47 @@ test('progress: bars redrawn in place on a TTY, one line per phase change elsewh
   assert.ok(tty.startsWith(row('alpha', '-'.repeat(24), 'resolving')), tty);
   assert.ok(tty.includes('\u001b[2A'), 'moves up over both rows to redraw them');
   assert.ok(tty.endsWith(row('alpha', '#'.repeat(24), 'installed 9 files') + row('b    ', '#'.repeat(24), 'up to date')), tty);
+});
+
+test('optional packages npm leaves out on this platform are not missing: a darwin-only optional keeps its tree installed, and install skips it', async () => {
+  const project = await makeProject(workDir, registry.url, { 'multiverse.json': JSON.stringify({ namespaces: { watch: { dependencies: { 'fixture-watcher': '1.0.0' } } } }) });
+  await installProject(project);
+  const tree = path.join(project, '.multiverse', 'watch');
+  const lock = JSON.parse(await readFile(path.join(tree, 'package-lock.json'), 'utf8')) as { packages: Record<string, { optional?: boolean; os?: string[] }> };
+  assert.deepEqual(lock.packages['node_modules/fixture-darwin-only'], { ...lock.packages['node_modules/fixture-darwin-only'], optional: true, os: ['darwin'] }, 'the lockfile lists it for every platform');
+  const onDisk = await stat(path.join(tree, 'node_modules', 'fixture-darwin-only')).then(() => true, () => false);
+  assert.equal(onDisk, process.platform === 'darwin', 'npm installs it on macOS only');
+  const config = await readConfig(project);
+  assert.ok(config);
+  assert.deepEqual(await namespaceStatuses(project, config), { watch: { state: 'installed', reason: null } });
+  assert.equal((await installProject(project)).namespaces.watch?.changed, false, 'up to date: nothing reinstalled');
+
+  // A package the tree does need, deleted: stale, and the reason names it.
+  await rm(path.join(tree, 'node_modules', 'fixture-watcher'), { recursive: true });
+  assert.deepEqual(await namespaceStatuses(project, config), { watch: { state: 'stale', reason: 'node_modules/fixture-watcher is missing from it (deleted after the install)' } });
+  await installProject(project);
+  // The spec changed: the reason says how.
+  await writeFile(path.join(project, 'multiverse.json'), JSON.stringify({ namespaces: { watch: { dependencies: { 'fixture-watcher': '^1.0.0', 'fixture-lib': '^1.0.0' } } } }));
+  const changed = await readConfig(project);
+  assert.ok(changed);
+  assert.deepEqual(await namespaceStatuses(project, changed), {
+    watch: { state: 'stale', reason: 'its dependencies changed since it was installed (added "fixture-lib": "^1.0.0", "fixture-watcher" "1.0.0" → "^1.0.0")' },
+  });
+});
+
+test('install prunes namespaces multiverse.json no longer declares, their map entries too, even with no multiverse.json left', async () => {
+  const project = await makeProject(workDir, registry.url, { 'multiverse.json': twoNamespaces });
+  await installProject(project);
+  await writeFile(path.join(project, 'multiverse.json'), JSON.stringify({ namespaces: { v1: JSON.parse(twoNamespaces).namespaces.v1 } }));
+  assert.deepEqual(await orphanedNamespaces(project, await readConfig(project)), [{ name: 'v2', tree: path.join(project, '.multiverse', 'v2'), mapped: true }]);
+  const result = await installProject(project);
+  assert.deepEqual(result.removed, ['v2']);
+  assert.deepEqual(Object.keys((await readMap(project))?.namespaces ?? {}), ['v1']);
+
+  await rm(path.join(project, 'multiverse.json'));
+  assert.deepEqual((await orphanedNamespaces(project, null)).map((o) => [o.name, o.mapped]), [['v1', true]]);
+  assert.deepEqual((await installProject(project)).removed, ['v1']);
+  assert.deepEqual(await readMap(project), { version: 1, namespaces: {} });
+  assert.deepEqual(await orphanedNamespaces(project, null), []);
+  await assert.rejects(installProject(project), /multiverse\.json does not exist, so there are no namespaces to install/);
 });

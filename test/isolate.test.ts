@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { chmod, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { applyIsolation, defaultNamespace, planIsolation } from 'multiverse';
+import { applyIsolation, defaultNamespace, planIsolation, planIsolationOf, planMoveBack, planMoveBackOf, readProjectTexts } from 'multiverse/tooling';
 import { makeProject, makeWorkDir } from './support/project';
 
 let workDir: string;
@@ -56,4 +56,50 @@ test('a new multiverse.json points at the schema when the multiverse package is 
   });
   const plan = await planIsolation(project, 'a');
   assert.deepEqual(JSON.parse(plan.config.after), { $schema: './node_modules/multiverse/schema/multiverse.schema.json', namespaces: { 'a-1': { dependencies: { a: '1.0.0' } } } });
+});
+
+test('a plan is a function of the texts: an editor’s unsaved buffers plan what the disk would, and isolating again reuses the namespace', async () => {
+  const manifest = '{\n  "dependencies": {\n    "a": "^1.2.0",\n    "b": "2.0.0"\n  }\n}\n';
+  const project = await makeProject(workDir, 'http://127.0.0.1:9/', { 'package.json': manifest, 'multiverse.json': '{\n  "namespaces": { "old": { "dependencies": { "b": "2.0.0" } } }\n}\n' });
+  const fromDisk = await planIsolation(project, 'b');
+  assert.equal(fromDisk.namespace, 'old', 'the namespace that already declares it, not "b-2"');
+  assert.deepEqual(fromDisk.result.namespaces.old?.dependencies, { b: '2.0.0' });
+  const unsaved = manifest.replace('"b": "2.0.0"', '"b": "2.0.0",\n    "c": "^3.0.0"');
+  const texts = await readProjectTexts(project, (file) => (file === path.join(project, 'package.json') ? unsaved : undefined));
+  assert.equal(texts.packageJson, unsaved);
+  const fromEditor = planIsolationOf(texts, 'c');
+  assert.equal(fromEditor.packageJson.after, manifest);
+  assert.equal(fromEditor.namespace, 'c-3');
+  assert.equal(await readFile(path.join(project, 'package.json'), 'utf8'), manifest, 'planning wrote nothing');
+});
+
+test('move back: the dependency returns to package.json in order, an emptied namespace and "namespaces" go, and a different spec is refused', async () => {
+  const config = '{\n  "$schema": "./node_modules/multiverse/schema/multiverse.schema.json",\n  "namespaces": {\n    "legacy": {\n      "dependencies": {\n        "b": "^1.0.0"\n      }\n    }\n  },\n  "extensions": {}\n}\n';
+  const project = await makeProject(workDir, 'http://127.0.0.1:9/', { 'package.json': '{\n  "dependencies": {\n    "a": "1.0.0",\n    "c": "1.0.0"\n  }\n}\n', 'multiverse.json': config });
+  const plan = await planMoveBack(project, 'b');
+  assert.deepEqual([plan.kind, plan.namespace, plan.spec, plan.field, plan.removesNamespace], ['move-back', 'legacy', '^1.0.0', 'dependencies', true]);
+  assert.equal(plan.packageJson.after, '{\n  "dependencies": {\n    "a": "1.0.0",\n    "b": "^1.0.0",\n    "c": "1.0.0"\n  }\n}\n');
+  assert.equal(plan.config.after, '{\n  "$schema": "./node_modules/multiverse/schema/multiverse.schema.json",\n  "extensions": {}\n}\n');
+  await applyIsolation(plan);
+  // And forth again: the isolation is the exact inverse, so the files come back byte for byte.
+  const again = await planIsolation(project, 'b', { namespace: 'legacy' });
+  await applyIsolation(again);
+  assert.equal(await readFile(path.join(project, 'package.json'), 'utf8'), '{\n  "dependencies": {\n    "a": "1.0.0",\n    "c": "1.0.0"\n  }\n}\n');
+
+  const texts = { projectDir: project, schemaInstalled: false, packageJson: '{ "devDependencies": { "b": "^2.0.0" } }', config };
+  assert.throws(() => planMoveBackOf(texts, 'b'), /already lists "b" as "\^2\.0\.0" in devDependencies, but namespace "legacy" has "\^1\.0\.0"/);
+  assert.throws(() => planMoveBackOf({ ...texts, packageJson: '{}' }, 'zz'), /no namespace in .*multiverse\.json declares "zz"/);
+  const kept = planMoveBackOf({ ...texts, packageJson: '{ "devDependencies": { "b": "^1.0.0" } }' }, 'b');
+  assert.equal(kept.packageJson.after, kept.packageJson.before, 'already declared with that spec: package.json stays');
+  assert.equal(kept.field, 'devDependencies');
+  const two = planMoveBackOf({ ...texts, packageJson: '{}', config: '{ "namespaces": { "n": { "dependencies": { "b": "1.0.0", "d": "1.0.0" } } } }' }, 'b');
+  assert.deepEqual([two.removesNamespace, JSON.parse(two.config.after)], [false, { namespaces: { n: { dependencies: { d: '1.0.0' } } } }]);
+});
+
+test('hostile package names are looked up as own keys only', async () => {
+  const texts = { projectDir: workDir, schemaInstalled: false, packageJson: '{ "dependencies": { "constructor": "1.0.0" } }', config: '{ "namespaces": { "n": { "dependencies": { "x": "1.0.0" } } } }' };
+  const plan = planIsolationOf(texts, 'constructor');
+  assert.equal(plan.namespace, 'constructor-1', 'no namespace "declares" constructor through the prototype');
+  assert.deepEqual(plan.result.namespaces['constructor-1']?.dependencies, { constructor: '1.0.0' });
+  assert.throws(() => planMoveBackOf(texts, 'toString'), /no namespace .* declares "toString"/);
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertValidName, InputError, nameProblem, resolveInside } from 'multiverse';
+import { InputError } from 'multiverse';
+import { assertValidName, nameProblem, resolveInside } from 'multiverse/tooling';
 
 test('accepts ordinary namespace names', () => {
   for (const name of ['legacy', 'react17', 'csv-tools', 'a.b_c-d', '0day']) assert.equal(nameProblem(name), undefined, name);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import Module from 'node:module';
 import { test } from 'node:test';
-import { nodeFeatures } from 'multiverse';
+import { nodeFeatures } from 'multiverse/tooling';
 
 test('features follow the first release of each line that has them', () => {
   const at = (version: string) => nodeFeatures(version);

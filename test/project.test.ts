@@ -6,7 +6,8 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Arborist from '@npmcli/arborist';
-import { InputError, installProject, loadProject, NamespaceModuleNotFoundError } from 'multiverse';
+import { InputError, loadProject, NamespaceModuleNotFoundError } from 'multiverse';
+import { installProject } from 'multiverse/tooling';
 import { repoRoot } from './support/paths';
 import { cli, makeProject, makeWorkDir } from './support/project';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
@@ -202,10 +203,13 @@ test('multiverse run returns the exit code of the script and refuses what it can
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /src\/nope\.js does not exist/);
   assert.equal((await cli(project, 'run')).code, 2);
-  const uninstalled = await makeProject(workDir, registry.url, { 'multiverse.json': '{ "namespaces": {} }', 'app.js': '' });
+  const uninstalled = await makeProject(workDir, registry.url, { 'multiverse.json': '{ "namespaces": { "legacy": { "dependencies": { "fixture-lib": "^1.0.0" } } } }', 'app.js': '' });
   const result = await cli(uninstalled, 'run', 'app.js');
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /run "multiverse install"/);
+  assert.match(result.stderr, /multiverse\.json declares namespace "legacy", but there is no \.multiverse\/map\.json: run "multiverse install" in /);
+  // Nothing to install, nothing to wait for.
+  const empty = await makeProject(workDir, registry.url, { 'multiverse.json': '{ "namespaces": {} }', 'app.js': '' });
+  assert.equal((await cli(empty, 'run', 'app.js')).code, 0);
 });
 
 test('a broken map.json is reported with what to do', async () => {

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { MultiverseError, resolveModule } from 'multiverse';
-import { nativeResolve, type NativeAnswer, type Probe } from './support/native-resolve';
+import { MultiverseError } from 'multiverse';
+import { resolveModule } from 'multiverse/tooling';
+import { nativeResolve, normalise, type NativeAnswer, type Probe } from './support/native-resolve';
 import { createResolverProject, installRealPackages } from './support/resolver-project';
 
 let project: string;
@@ -45,11 +46,6 @@ function ours(probe: Probe): NativeAnswer {
     if (!(error instanceof MultiverseError)) throw error;
     return { code: error.code };
   }
-}
-
-/** Node says ERR_MODULE_NOT_FOUND in ESM and MODULE_NOT_FOUND in CommonJS; the resolver says the latter for both. */
-function normalise(answer: NativeAnswer): NativeAnswer {
-  return 'code' in answer && answer.code === 'ERR_MODULE_NOT_FOUND' ? { code: 'MODULE_NOT_FOUND' } : answer;
 }
 
 async function assertSameAsNode(probes: Probe[]): Promise<void> {

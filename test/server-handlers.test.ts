@@ -3,13 +3,15 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse } from 'jsonc-parser';
-import { LSPErrorCodes, type CodeAction, type Diagnostic, type Hover, type MarkupContent, type Position, type TextDocumentEdit } from 'vscode-languageserver';
+import { DiagnosticSeverity, LSPErrorCodes, type CodeAction, type Diagnostic, type TextDocumentEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { MultiverseServer, RecordingHost } from './support/lsp';
+import { applyToDisk, EDITOR, markdown, open, positionOf, started } from './support/lsp-session';
 import { startFixtureRegistry, type FixtureRegistry } from './support/registry';
 import { installWith, tempDir, writeFiles } from './support/workspace';
-import { installProject, loadProject, NamespaceModuleNotFoundError } from 'multiverse';
+import { loadProject, NamespaceModuleNotFoundError } from 'multiverse';
+import { installProject } from 'multiverse/tooling';
 
 let registry: FixtureRegistry;
 before(async () => {
@@ -36,48 +38,6 @@ async function ghostApp(): Promise<string> {
   });
   await installWith(dir, registry.url);
   return dir;
-}
-
-/** What an editor like VS Code announces: dynamic file watchers and work-done progress. */
-const EDITOR = { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } }, window: { workDoneProgress: true } };
-
-async function started(dir: string): Promise<{ server: MultiverseServer; host: RecordingHost; folder: string }> {
-  const host = new RecordingHost();
-  const server = new MultiverseServer(host);
-  const folder = URI.file(dir).toString();
-  server.initialize({ processId: null, rootUri: null, capabilities: EDITOR, workspaceFolders: [{ uri: folder, name: 'app' }] });
-  await server.initialized();
-  await server.settled();
-  return { server, host, folder };
-}
-
-function open(server: MultiverseServer, file: string, text: string, languageId = 'javascript'): string {
-  const uri = URI.file(file).toString();
-  server.didOpen({ textDocument: { uri, languageId, version: 1, text } });
-  return uri;
-}
-
-function positionOf(text: string, needle: string, delta = 1): Position {
-  const document = TextDocument.create('file:///x', 'javascript', 1, text);
-  const offset = text.indexOf(needle);
-  assert.ok(offset >= 0, `${needle} not in the text`);
-  return document.positionAt(offset + delta);
-}
-
-function markdown(hover: Hover | null): string {
-  assert.ok(hover, 'expected a hover');
-  return (hover.contents as MarkupContent).value;
-}
-
-/** Applies a code action's edit to the files on disk, as the editor would on accept-and-save. */
-async function applyToDisk(action: CodeAction): Promise<void> {
-  for (const change of action.edit?.documentChanges ?? []) {
-    if (!('textDocument' in change)) continue;
-    const file = URI.parse((change as TextDocumentEdit).textDocument.uri).fsPath;
-    const before = await readFile(file, 'utf8').catch(() => '');
-    const document = TextDocument.create('file:///x', 'json', 1, before);
-    await writeFile(file, TextDocument.applyEdits(document, (change as TextDocumentEdit).edits));
-  }
 }
 
 test('diagnostics, hover, definition and ghost dependencies on an installed fixture app', async () => {
@@ -128,14 +88,13 @@ test('peer conflict diagnostics land on the exact package.json entries; Isolate 
   const { server, host, folder } = await started(dir);
   const pkgUri = URI.file(path.join(dir, 'package.json')).toString();
   const published = host.diagnostics.get(pkgUri) ?? [];
+  // One conflict, one diagnostic: on the dependent whose peer range the tree misses; the entry of the copy it found is related.
   assert.deepEqual(
-    published.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character]).sort(),
-    [
-      ['peer', 4, 4, 4, 27],
-      ['peer', 5, 4, 5, 28],
-    ],
+    published.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character]),
+    [['peer', 5, 4, 5, 28]],
   );
   assert.match(published[0]?.message ?? '', /Peer conflict \(npm: ERESOLVE\)/);
+  assert.deepEqual(published[0]?.relatedInformation?.map((r) => [r.location.uri, r.location.range]), [[pkgUri, { start: { line: 4, character: 4 }, end: { line: 4, character: 27 } }]]);
 
   open(server, path.join(dir, 'package.json'), manifest, 'json');
   const entryHover = markdown(await server.hover({ textDocument: { uri: pkgUri }, position: positionOf(manifest, '"fixture-lib"', 3) }));
@@ -147,7 +106,8 @@ test('peer conflict diagnostics land on the exact package.json entries; Isolate 
   assert.ok(isolate, `actions: ${actions.map((a) => a.title).join(', ')}`);
   assert.equal(isolate.kind, 'quickfix');
   assert.equal(isolate.diagnostics?.length, 1);
-  assert.deepEqual(isolate.command?.arguments, [{ folder, namespaces: { 'fixture-peer-1': { 'fixture-peer': '^1.0.0' } } }]);
+  assert.equal(isolate.command?.command, 'multiverse.completeIsolation');
+  assert.deepEqual(isolate.command?.arguments?.map((a: { folder: string; action: string; package: string; namespace: string }) => [a.folder, a.action, a.package, a.namespace]), [[folder, 'isolate', 'fixture-peer', 'fixture-peer-1']]);
 
   // The edit creates multiverse.json and keeps package.json's formatting; the editor saves and closes.
   await applyToDisk(isolate);
@@ -157,8 +117,8 @@ test('peer conflict diagnostics land on the exact package.json entries; Isolate 
   assert.deepEqual(parse(await readFile(path.join(dir, 'multiverse.json'), 'utf8')), { namespaces: { 'fixture-peer-1': { dependencies: { 'fixture-peer': '^1.0.0' } } } });
 
   const summary = await server.executeCommand({ command: isolate.command?.command ?? '', arguments: isolate.command?.arguments });
-  assert.match(summary, /Installed 1 namespace\(s\)/);
-  assert.deepEqual(host.progressLog.at(0), 'begin Installing namespaces');
+  assert.equal(summary, 'Isolated fixture-peer into namespace "fixture-peer-1" (fixture-peer-1 installed); main tree: removed fixture-peer.');
+  assert.deepEqual(host.progressLog.at(0), 'begin Isolating fixture-peer');
   assert.equal(host.progressLog.at(-1), 'done');
   await server.settled();
 
@@ -193,7 +153,39 @@ test('peer conflict diagnostics land on the exact package.json entries; Isolate 
   assert.ok(moveBack, `actions: ${configActions.map((a) => a.title).join(', ')}`);
   await applyToDisk(moveBack);
   assert.deepEqual(parse(await readFile(path.join(dir, 'package.json'), 'utf8')).dependencies, { 'fixture-lib': '^2.0.0', 'fixture-peer': '^1.0.0' });
-  assert.deepEqual(parse(await readFile(path.join(dir, 'multiverse.json'), 'utf8')), { namespaces: {} }, 'the namespace goes when its last dependency does');
+  assert.deepEqual(parse(await readFile(path.join(dir, 'multiverse.json'), 'utf8')), {}, 'the namespace goes when its last dependency does, and "namespaces" with it');
+  // Back in the main tree, the peer conflict returns: npm refuses the tree, and the editor says so.
+  const moved = await server.executeCommand({ command: moveBack.command?.command ?? '', arguments: moveBack.command?.arguments });
+  assert.match(moved, /^Moved fixture-peer back to the main tree \(fixture-peer-1 removed\); the main tree was not updated: installing the main tree: its own dependencies conflict \(ERESOLVE\)/);
+  assert.match(host.errors.at(-1) ?? '', /The app's node_modules was left as it was; run "npm install" in .* to see npm's own report\./);
+  assert.deepEqual(await readdir(path.join(dir, 'node_modules')).then((names) => names.filter((n) => !n.startsWith('.'))), ['fixture-lib'], 'the failed update changed nothing');
+  server.shutdown();
+});
+
+test('with multiverse.isolate.updateMainTree off, the main-tree copy stays and a warning says which command removes it', async () => {
+  const dir = await ghostApp();
+  const { server, host, folder } = await started(dir);
+  server.didChangeConfiguration({ settings: { multiverse: { isolate: { updateMainTree: false } } } });
+  await server.settled();
+  const manifest = await readFile(path.join(dir, 'package.json'), 'utf8');
+  const pkgUri = open(server, path.join(dir, 'package.json'), manifest, 'json');
+  const entry = positionOf(manifest, '"fixture-peer"', 3);
+  const isolate = (await server.codeAction({ textDocument: { uri: pkgUri }, range: { start: entry, end: entry }, context: { diagnostics: [] } })).find((a) => a.title === "Isolate dependency 'fixture-peer'");
+  assert.ok(isolate?.edit && isolate.command);
+  // Applied in the editor's buffers, unsaved: the command saves them.
+  const change = isolate.edit.documentChanges?.find((c): c is TextDocumentEdit => 'textDocument' in c && c.textDocument.uri === pkgUri);
+  assert.ok(change);
+  server.didChange({ textDocument: { uri: pkgUri, version: 2 }, contentChanges: [{ text: TextDocument.applyEdits(TextDocument.create(pkgUri, 'json', 1, manifest), change.edits) }] });
+  const summary = await server.executeCommand({ command: isolate.command.command, arguments: isolate.command.arguments });
+  assert.ok(summary.endsWith(`; the main tree was left alone: run "npm install" in ${dir}.`), summary);
+  assert.equal(JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')).dependencies['fixture-peer'], undefined, 'the server saved the edit');
+  await server.settled();
+  const configUri = URI.file(path.join(dir, 'multiverse.json')).toString();
+  const leftover = (host.diagnostics.get(configUri) ?? []).filter((d) => d.code === 'main-tree-leftover');
+  assert.equal(leftover.length, 1);
+  assert.match(leftover[0]?.message ?? '', /still holds fixture-peer@1\.0\.0 at node_modules\/fixture-peer/);
+  assert.ok(leftover[0]?.message.endsWith(`Run "npm install" in ${dir}.`), leftover[0]?.message);
+  assert.equal((await server.conflicts({ folder })).folders[0]?.conflicts.find((c) => c.kind === 'main-tree-leftover')?.copies[0], URI.file(path.join(dir, 'node_modules', 'fixture-peer')).toString());
   server.shutdown();
 });
 
@@ -418,7 +410,8 @@ test('the singletons setting adds packages that must be installed once', async (
   server.didChangeConfiguration({ settings: { multiverse: { singletons: ['fixture-lib'] } } });
   await server.settled();
   const diagnostics = host.diagnostics.get(pkgUri) ?? [];
-  assert.deepEqual(diagnostics.map((d) => d.code), ['singleton', 'singleton']);
+  assert.deepEqual(diagnostics.map((d) => [d.code, d.severity]), [['singleton', DiagnosticSeverity.Error]], 'one conflict, one diagnostic');
+  assert.equal(diagnostics[0]?.relatedInformation?.length, 1, 'the other entry leading to a copy is related');
   assert.match(diagnostics[0]?.message ?? '', /fixture-lib is installed 2 times \(1\.0\.0 at node_modules\/fixture-lib, 2\.0\.0 at node_modules\/fixture-esm\/node_modules\/fixture-lib\)/);
   server.shutdown();
 });
@@ -435,6 +428,10 @@ test('findings about a namespace land on its entries in multiverse.json, array i
     ['missing', 4, 33, 47],
     ['namespace-not-installed', 2, 4, 5],
   ]);
+  const twice = (host.diagnostics.get(configUri) ?? []).find((d) => d.code === 'declared-twice');
+  const pkgUri = URI.file(path.join(dir, 'package.json')).toString();
+  assert.deepEqual(twice?.relatedInformation?.map((r) => [r.location.uri, r.location.range.start.line, r.location.range.start.character]), [[pkgUri, 5, 4]]);
+  assert.deepEqual(host.diagnostics.get(pkgUri) ?? [], [], 'declared-twice shows once, on the namespace entry');
   server.shutdown();
 });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { link, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { linkIntoStore } from 'multiverse';
+import { linkIntoStore } from 'multiverse/tooling';
 import { makeWorkDir } from './support/project';
 
 let workDir: string;

@@ -1,8 +1,5 @@
 import * as vscode from 'vscode';
 import {
-  CodeAction,
-  CodeActionRequest,
-  CodeActionTriggerKind,
   ExecuteCommandRequest,
   LanguageClient,
   State,
@@ -11,8 +8,9 @@ import {
   type RequestType,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { InstallActionCommands } from './install-action-commands';
-import { AnalysisChangedNotification, Commands, type InstallArguments } from './model/protocol';
+import { AnalysisChangedNotification, Commands, IsolationActionRequest, RuntimeVersionNotification, type InstallArguments, type IsolationActionParams, type IsolationArguments } from './model/protocol';
+import { RuntimeVersionStatus } from './runtime-status';
+import { CodeActionCommands } from './action-commands';
 import { showServerProgress } from './server-progress';
 import { explainRestricted } from './trust';
 
@@ -29,17 +27,21 @@ export class Ctx implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private readonly analysisChanged = new vscode.EventEmitter<void>();
   private readonly shutdownHooks: (() => Promise<void>)[] = [];
-  /** Documents the current server has been sent (didOpen), and an event for each new one. */
-  private readonly syncedDocuments = new Set<string>();
-  private readonly documentSynced = new vscode.EventEmitter<string>();
-  /** Install commands of code actions, as VS Code can run them after the action's edit. */
-  private readonly installActionCommands = new InstallActionCommands((args) => this.installNamespaces(args));
   /** Fires after each (re-)analysis of a folder and when the server (re)starts or stops: views reload then. */
   readonly onDidChangeAnalysis = this.analysisChanged.event;
+  /** Warns when a folder runs another `multiverse` than the server's. */
+  private readonly runtimeVersion = new RuntimeVersionStatus();
+  /** The server commands of code actions, in a form VS Code can still run after the action's edit. */
+  private readonly actionCommands = new CodeActionCommands(
+    new Map<string, (argument: unknown) => Promise<unknown>>([
+      [Commands.installNamespaces, (args) => this.installNamespaces(args as InstallArguments)],
+      [Commands.completeIsolation, (args) => this.completeIsolation(args as IsolationArguments)],
+    ]),
+  );
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Multiverse');
-    extension.subscriptions.push(this, this.output, this.analysisChanged, this.documentSynced, this.installActionCommands);
+    extension.subscriptions.push(this, this.output, this.analysisChanged, this.runtimeVersion, this.actionCommands);
   }
 
   /** Registers disposables for the extension's lifetime. */
@@ -67,32 +69,24 @@ export class Ctx implements vscode.Disposable {
         { scheme: 'file', language: 'typescriptreact' },
       ],
       outputChannel: this.output,
-      // The server reads `singletons` and `node` from here at start and from didChangeConfiguration afterwards.
+      // The server reads its settings from here at start and from didChangeConfiguration afterwards.
       initializationOptions: {
         singletons: vscode.workspace.getConfiguration('multiverse').get<string[]>('singletons', []),
+        isolate: { updateMainTree: vscode.workspace.getConfiguration('multiverse').get<boolean>('isolate.updateMainTree', true) },
         node: vscode.workspace.getConfiguration('multiverse').get<object>('node', {}),
       },
       synchronize: { configurationSection: 'multiverse' },
       middleware: {
-        didOpen: async (document, next) => {
-          await next(document);
-          this.syncedDocuments.add(document.uri.toString());
-          this.documentSynced.fire(document.uri.toString());
-        },
-        didClose: async (document, next) => {
-          this.syncedDocuments.delete(document.uri.toString());
-          await next(document);
-        },
         // Code actions (the light bulb's "Isolate dependency", "Install namespaces") run the
-        // server's install command through here: it installs packages, so it needs trust.
+        // server's install commands through here: they install packages, so they need trust.
         executeCommand: async (command, args, next) => {
-          if (command !== Commands.installNamespaces) return next(command, args);
-          return this.installNamespaces(args[0] as InstallArguments);
+          if (command === Commands.installNamespaces) return this.installNamespaces(args[0] as InstallArguments);
+          if (command === Commands.completeIsolation) return this.completeIsolation(args[0] as IsolationArguments);
+          return next(command, args);
         },
-        provideCodeActions: async (document, range, context, token, next) => this.installActionCommands.rewrite(await next(document, range, context, token)),
+        provideCodeActions: async (document, range, context, token, next) => this.actionCommands.rewrite(await next(document, range, context, token)),
       },
     };
-    this.syncedDocuments.clear();
     const client = new LanguageClient('multiverse', 'Multiverse', serverOptions, clientOptions);
     this.client = client;
     client.onDidChangeState(({ newState }) => {
@@ -100,6 +94,7 @@ export class Ctx implements vscode.Disposable {
       this.analysisChanged.fire();
     });
     client.onNotification(AnalysisChangedNotification, () => this.analysisChanged.fire());
+    client.onNotification(RuntimeVersionNotification, (params) => this.runtimeVersion.report(params));
     await client.start();
     // After start: replaces the handler the client installs while starting.
     showServerProgress(client);
@@ -111,43 +106,13 @@ export class Ctx implements vscode.Disposable {
   }
 
   /**
-   * Resolves once the server has been sent `document`. A document opened just now reaches the
-   * server through an event the language client handles on its own schedule, so a request about
-   * it could otherwise overtake it. Gives up after a few seconds (a document outside the
-   * selector never syncs); the request then simply finds nothing.
+   * The server's "Isolate dependency" code action for a dependency named by a command (the one the
+   * light bulb offers on its package.json entry), as a VS Code object.
    */
-  async synced(document: vscode.TextDocument): Promise<void> {
-    const uri = document.uri.toString();
-    if (this.syncedDocuments.has(uri)) return;
-    let subscription: vscode.Disposable | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    await new Promise<void>((resolve) => {
-      subscription = this.documentSynced.event((synced) => {
-        if (synced === uri) resolve();
-      });
-      timer = setTimeout(resolve, 5000);
-    });
-    subscription?.dispose();
-    clearTimeout(timer);
-  }
-
-  /**
-   * The server's code actions at a spot, as VS Code objects. Asked of the server directly rather
-   * than through `vscode.executeCodeActionProvider`, which answers nothing for a document opened a
-   * moment ago (the workbench is still setting it up), so a command can open a file and act at once.
-   */
-  async codeActions(document: vscode.TextDocument, range: vscode.Range): Promise<vscode.CodeAction[]> {
+  async isolationAction(params: IsolationActionParams): Promise<vscode.CodeAction> {
     const client = this.client;
-    if (!client?.isRunning()) throw new Error('The Multiverse server is not running, so it cannot offer code actions; run "Multiverse: Restart Server".');
-    await this.synced(document);
-    const answer = await client.sendRequest(CodeActionRequest.type, {
-      textDocument: client.code2ProtocolConverter.asTextDocumentIdentifier(document),
-      range: client.code2ProtocolConverter.asRange(range),
-      context: { diagnostics: [], triggerKind: CodeActionTriggerKind.Invoked },
-    });
-    // Bare commands carry no edit: only code actions can be an isolation.
-    const actions = (answer ?? []).filter((a): a is CodeAction => CodeAction.is(a));
-    return Promise.all(actions.map((a) => client.protocol2CodeConverter.asCodeAction(a)));
+    if (!client?.isRunning()) throw new Error('The Multiverse server is not running, so it cannot isolate a dependency; run "Multiverse: Restart Server".');
+    return client.protocol2CodeConverter.asCodeAction(await client.sendRequest(IsolationActionRequest, params));
   }
 
   /** Sends one of the custom requests; fails with a message naming it when the server is not running. */
@@ -179,6 +144,39 @@ export class Ctx implements vscode.Disposable {
     } catch (error) {
       // The server has already shown why (as it does for every client); keep the details here.
       this.output.appendLine(`Installing namespaces in ${args.folder} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * Completes an isolation or a move back whose edit VS Code applied: saves the edited manifests
+   * (the server would save them itself, but behind the editor's back, leaving dirty buffers that
+   * clash with the disk), then lets the server install the namespace and update the main tree.
+   */
+  async completeIsolation(args: IsolationArguments): Promise<string | undefined> {
+    if (!this.trusted) {
+      explainRestricted(args.action === 'isolate' ? 'Isolating a dependency' : 'Moving a dependency back');
+      return undefined;
+    }
+    const client = this.client;
+    if (!client?.isRunning()) {
+      void vscode.window.showErrorMessage('Multiverse: the server is not running, so nothing can be installed. Run "Multiverse: Restart Server".');
+      return undefined;
+    }
+    const folder = vscode.Uri.parse(args.folder);
+    for (const [file, edit] of [['package.json', args.packageJson], ['multiverse.json', args.config]] as const) {
+      const uri = vscode.Uri.joinPath(folder, file).toString();
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+      if (document?.isDirty && document.getText() === edit.after) await document.save();
+    }
+    try {
+      const summary = (await client.sendRequest(ExecuteCommandRequest.type, { command: Commands.completeIsolation, arguments: [args] })) as unknown;
+      const text = typeof summary === 'string' ? summary : `${args.package} moved.`;
+      void vscode.window.showInformationMessage(`Multiverse: ${text}`);
+      return text;
+    } catch (error) {
+      // The server has already shown why (as it does for every client); keep the details here.
+      this.output.appendLine(`${args.action === 'isolate' ? 'Isolating' : 'Moving back'} ${args.package} in ${args.folder} failed: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     }
   }

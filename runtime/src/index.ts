@@ -1,24 +1,18 @@
+/**
+ * `multiverse`: what an app uses at run time. Namespaces, the project's routing, isolated
+ * extensions, their errors and types. Editors, the CLI and other tools find the analysis, the
+ * installer and the isolation planner under `multiverse/tooling`.
+ */
 export { MultiverseError, InputError } from './errors';
-export { nameProblem, assertValidName } from './names';
-export type { NameKind } from './names';
-export { resolveInside } from './paths';
 export { version } from './version';
-export { nodeFeatures } from './node-features';
-export type { NodeFeatures, PermissionModel, PermissionScope } from './node-features';
-export { ConfigError, CONFIG_FILE, namespaceFor, parseConfig, readConfig } from './config';
-export type { ConfigProblem, ExtensionConfig, NamespaceConfig, ProjectConfig } from './config';
-export { analyzeProject, childrenOf, copiesOf, DEFAULT_SINGLETONS, dependencyChains, explainPackage, formatChain, loadTree, ManifestError, manifestField, nodeAt, edgeAt } from './analysis';
-export type { AnalyzeOptions, Conflict, ConflictAnchor, ConflictKind, CopyExplanation, DependencyEdge, Dependent, EdgeProblem, EdgeType, NamespaceSummary, PackageExplanation, PackageNode, ProjectAnalysis, TreeEntry, TreeGraph, TreeSource } from './analysis';
-export { defaultStore, installProject, installTree, linkIntoStore, mapFile, namespaceDir, namespaceStatus, ProgressDisplay, pruneStore, readMap, readNpmConfig } from './install';
-export type { InstallProjectOptions, InstallProjectResult, InstallTreeOptions, NamespaceMap, NamespaceMapEntry, NamespaceState, NpmConfig, ProgressEvent, StoreResult } from './install';
-export { applyIsolation, defaultNamespace, planIsolation, revertIsolation } from './isolate';
-export type { FileEdit, IsolationPlan } from './isolate';
-export { resolveModule, ResolveError, ResolverCache } from './resolver';
-export type { Resolution, ResolveOptions, ModuleFormat } from './resolver';
+export { ConfigError } from './config/config-error';
+export type { ConfigProblem } from './config/types';
+export { ResolveError } from './resolver/context';
+export type { Resolution, ModuleFormat } from './resolver';
 export { createNamespace, NamespaceModuleNotFoundError } from './namespace';
 export type { Namespace, NamespaceOptions, NamespaceResolution, LoadedModule, AddonPolicy, EsmStrategy } from './namespace';
 export { loadProject } from './project';
-export type { Project, ProjectResolution } from './project';
+export type { Project, ProjectResolution, TreeKind } from './project';
 export { ExtensionManager } from './extensions/manager';
 export type { ExtensionManagerOptions, ExtensionInfo, ExtensionState, ExtensionLogEvent, ExtensionExitEvent, ExtensionRestartEvent, ExtensionProgressEvent } from './extensions/manager';
 export type { LoadOptions, Isolation, Permissions, Limits, RestartPolicy } from './extensions/load-options';

@@ -1,13 +1,14 @@
 import * as path from 'node:path';
-import { CONFIG_FILE, defaultNamespace, edgeAt } from 'multiverse';
+import { CONFIG_FILE, edgeAt } from 'multiverse/tooling';
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { declaringEntry, SOURCE, type DiagnosticData } from './diagnostics';
 import type { DocumentStore } from './documents';
 import { findImports, importAt, isSourceFile, packageNameOf } from './imports';
+import { isolationAction } from './isolation';
 import type { JsonLocator } from './json-locations';
-import { isolateEdit, moveBackEdit, namespaceDependencyEdit, sharedEdit, type ManifestText } from './manifest-edits';
+import { namespaceDependencyEdit, sharedEdit } from './manifest-edits';
 import type { AnalysisIndex, Project } from './project';
 import { Commands, type InstallArguments } from './protocol';
 
@@ -19,7 +20,7 @@ const ISOLATABLE_FIELDS = new Set(['dependencies', 'devDependencies', 'optionalD
  * package, "Move back to the main tree" on a namespace dependency in multiverse.json, "Install
  * namespaces" on namespaces that are not installed or stale.
  */
-export async function codeActions(params: CodeActionParams, document: TextDocument, project: Project, documents: DocumentStore, locator: JsonLocator): Promise<CodeAction[]> {
+export async function codeActions(params: CodeActionParams, document: TextDocument, project: Project, documents: DocumentStore, locator: JsonLocator, client: { disabledSupport: boolean }): Promise<CodeAction[]> {
   const index = project.index;
   if (!index) return [];
   const context: ActionContext = {
@@ -32,6 +33,7 @@ export async function codeActions(params: CodeActionParams, document: TextDocume
     offset: document.offsetAt(params.range.start),
     configFile: index.analysis.configFile ?? path.join(index.analysis.projectDir, CONFIG_FILE),
     diagnostics: params.context.diagnostics.filter((d) => d.source === SOURCE),
+    disabledSupport: client.disabledSupport,
   };
   if (path.basename(context.file) === 'package.json') return packageJsonActions(context);
   if (context.file === context.configFile) return configActions(context);
@@ -49,16 +51,18 @@ interface ActionContext {
   offset: number;
   configFile: string;
   diagnostics: Diagnostic[];
+  disabledSupport: boolean;
 }
 
 /** On a dependency entry of package.json: isolate it. */
 async function packageJsonActions(c: ActionContext): Promise<CodeAction[]> {
   const jsonPath = c.locator.pathAt(c.document, c.offset) ?? c.diagnostics.map(dataOf).find((d) => d?.jsonPath)?.jsonPath;
   const [field, name] = jsonPath ?? [];
-  const spec = field && name ? c.locator.stringAt(c.document, [field, name]) : undefined;
-  if (!field || !name || spec === undefined || !ISOLATABLE_FIELDS.has(field)) return [];
+  // Namespaces belong to the project: only the root package.json's dependencies move into them.
+  if (c.file !== path.join(c.index.analysis.projectDir, 'package.json')) return [];
+  if (!field || !name || c.locator.stringAt(c.document, [field, name]) === undefined || !ISOLATABLE_FIELDS.has(field)) return [];
   const related = c.diagnostics.filter((d) => dataOf(d)?.jsonPath?.join('\0') === [field, name].join('\0'));
-  return [await isolateAction(c, { uri: c.document.uri, document: c.document, open: true }, field, name, spec, related)];
+  return present(await isolateAction(c, name, related));
 }
 
 /** In multiverse.json: move a namespace dependency back; install namespaces that need it. */
@@ -67,15 +71,8 @@ async function configActions(c: ActionContext): Promise<CodeAction[]> {
   const jsonPath = c.locator.pathAt(c.document, c.offset);
   if (jsonPath?.[0] === 'namespaces' && jsonPath[2] === 'dependencies' && jsonPath[1] && jsonPath[3]) {
     const [, namespace, , name] = jsonPath;
-    const spec = c.locator.stringAt(c.document, jsonPath.slice(0, 4));
-    if (spec !== undefined) {
-      const packageJson = await manifest(c.documents, path.join(c.index.analysis.projectDir, 'package.json'));
-      actions.push({
-        title: `Move '${name}' back to the main tree`,
-        kind: CodeActionKind.RefactorRewrite,
-        edit: moveBackEdit(packageJson, { uri: c.document.uri, document: c.document, open: true }, namespace, name, spec),
-      });
-    }
+    const moveBack = await isolationAction(c.project.uri, c.project.dir, { action: 'move-back', package: name, namespace }, (uri) => c.documents.get(uri), { disabledSupport: c.disabledSupport });
+    if (moveBack) actions.push(moveBack);
   }
   const installable = c.diagnostics.filter((d) => d.code === 'namespace-not-installed' || d.code === 'namespace-stale');
   if (installable.length > 0 || c.index.analysis.namespaceSummaries.some((n) => n.state !== 'installed')) {
@@ -105,7 +102,8 @@ async function sourceActions(c: ActionContext): Promise<CodeAction[]> {
 async function namespaceImportFixes(c: ActionContext, namespace: string): Promise<CodeAction[]> {
   const refused = c.diagnostics.filter((d) => dataOf(d)?.kind === 'namespace-escape' && dataOf(d)?.namespace === namespace);
   if (refused.length === 0) return [];
-  const config = await manifest(c.documents, c.configFile);
+  const config = (await c.documents.read(URI.file(c.configFile).toString()))?.getText() ?? null;
+  const open = (uri: string): TextDocument | undefined => c.documents.get(uri);
   const current = c.index.analysis.namespaceSummaries.find((n) => n.name === namespace)?.dependencies ?? {};
   const actions: CodeAction[] = [];
   for (const diagnostic of refused) {
@@ -117,7 +115,7 @@ async function namespaceImportFixes(c: ActionContext, namespace: string): Promis
       kind: CodeActionKind.QuickFix,
       diagnostics: [diagnostic],
       isPreferred: true,
-      edit: namespaceDependencyEdit(config, namespace, name, spec),
+      edit: namespaceDependencyEdit(c.configFile, config, open, namespace, name, spec),
       command: { title: `Install namespace '${namespace}'`, command: Commands.installNamespaces, arguments: [install] },
     });
     if (c.index.copiesOf(name).some((copy) => copy.graph.namespace === null)) {
@@ -125,7 +123,7 @@ async function namespaceImportFixes(c: ActionContext, namespace: string): Promis
         title: `Share the app's '${name}' with namespace '${namespace}'`,
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
-        edit: sharedEdit(config, namespace, name),
+        edit: sharedEdit(c.configFile, config, open, namespace, name),
       });
     }
   }
@@ -154,34 +152,15 @@ async function isolateImportActions(c: ActionContext): Promise<CodeAction[]> {
   const name = site ? packageNameOf(site.specifier) : null;
   const entry = name ? declaringEntry(c.index, c.file, name) : undefined;
   if (!name || !entry || !ISOLATABLE_FIELDS.has(entry.jsonPath[0] ?? '') || entry.manifest !== path.join(c.index.analysis.projectDir, 'package.json')) return [];
-  const packageJson = await manifest(c.documents, entry.manifest);
-  const spec = packageJson.document ? c.locator.stringAt(packageJson.document, entry.jsonPath) : undefined;
-  if (spec === undefined) return [];
-  return [await isolateAction(c, packageJson, entry.jsonPath[0] ?? 'dependencies', name, spec, [])];
+  return present(await isolateAction(c, name, []));
 }
 
-async function isolateAction(c: ActionContext, packageJson: ManifestText, field: string, name: string, spec: string, diagnostics: Diagnostic[]): Promise<CodeAction> {
-  const { analysis } = c.index;
-  // Reuse the namespace that already declares the package, so isolating twice never splits it.
-  const existing = analysis.namespaceSummaries.find((n) => name in n.dependencies);
-  const namespace = existing?.name ?? defaultNamespace(name, spec);
-  const config = await manifest(c.documents, c.configFile);
-  const current = analysis.namespaceSummaries.find((n) => n.name === namespace)?.dependencies ?? {};
-  const install: InstallArguments = { folder: c.project.uri, namespaces: { [namespace]: { ...current, [name]: spec } } };
-  return {
-    title: `Isolate dependency '${name}'`,
-    kind: diagnostics.length > 0 ? CodeActionKind.QuickFix : CodeActionKind.RefactorExtract,
-    diagnostics,
-    isPreferred: diagnostics.length > 0,
-    edit: isolateEdit(packageJson, config, field, name, spec, namespace),
-    command: { title: `Install namespace '${namespace}'`, command: Commands.installNamespaces, arguments: [install] },
-  };
+function isolateAction(c: ActionContext, name: string, diagnostics: Diagnostic[]): Promise<CodeAction | undefined> {
+  return isolationAction(c.project.uri, c.project.dir, { action: 'isolate', package: name }, (uri) => c.documents.get(uri), { diagnostics, disabledSupport: c.disabledSupport });
 }
 
-async function manifest(documents: DocumentStore, file: string): Promise<ManifestText> {
-  const uri = URI.file(file).toString();
-  const open = documents.get(uri);
-  return { uri, document: open ?? (await documents.read(uri)), open: open !== undefined };
+function present(action: CodeAction | undefined): CodeAction[] {
+  return action === undefined ? [] : [action];
 }
 
 function dataOf(diagnostic: Diagnostic): DiagnosticData | undefined {

@@ -4,7 +4,8 @@ import semver from 'semver';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { edgeAt, manifestField, NamespaceModuleNotFoundError, nodeAt, resolveModule, type Conflict, type Project as Routing } from 'multiverse';
+import { NamespaceModuleNotFoundError, type Project as Routing, type ProjectResolution } from 'multiverse';
+import { edgeAt, manifestField, nodeAt, resolveModule, type Conflict } from 'multiverse/tooling';
 import { findImports, isSourceFile, packageNameOf, type ImportSite } from './imports';
 import { declaredRoute, resolveImport } from './import-resolution';
 import type { JsonLocator } from './json-locations';
@@ -14,7 +15,7 @@ export const SOURCE = 'multiverse';
 
 /** What a diagnostic carries for the code actions that fix it. */
 export interface DiagnosticData {
-  kind: Conflict['kind'] | 'ghost' | 'range-mismatch' | 'namespace-escape' | 'parse-error';
+  kind: Conflict['kind'] | 'ghost' | 'range-mismatch' | 'namespace-escape' | 'extension-not-installed' | 'parse-error';
   package: string;
   namespace: string | null;
   /** The JSON path the diagnostic is on, for manifest diagnostics. */
@@ -23,14 +24,17 @@ export interface DiagnosticData {
 
 const BUILTINS = new Set(builtinModules);
 
+/** The text of a manifest by URI (an open document, or the file as last read), for related locations in other files. */
+export type ManifestLookup = (uri: string) => TextDocument | undefined;
+
 /** Diagnostics for one open or on-disk document of a project. */
-export function diagnosticsFor(document: TextDocument, project: Project, locator: JsonLocator): Diagnostic[] {
+export function diagnosticsFor(document: TextDocument, project: Project, locator: JsonLocator, manifests: ManifestLookup): Diagnostic[] {
   const file = URI.parse(document.uri).fsPath;
   const diagnostics: Diagnostic[] = [];
   if (project.problem && project.problem.file === file) diagnostics.push(...problemDiagnostics(document, project));
   const index = project.index;
   if (!index) return diagnostics;
-  if (path.basename(file) === 'package.json' || file === index.analysis.configFile) diagnostics.push(...manifestDiagnostics(document, file, index, locator));
+  if (path.basename(file) === 'package.json' || file === index.analysis.configFile) diagnostics.push(...manifestDiagnostics(document, file, index, locator, manifests));
   else if (isSourceFile(file)) {
     const namespace = index.routing?.ownerOf(file) ?? null;
     diagnostics.push(...(namespace === null ? sourceDiagnostics(document, file, index) : namespaceSourceDiagnostics(document, file, index, namespace)));
@@ -55,32 +59,37 @@ function problemDiagnostics(document: TextDocument, project: Project): Diagnosti
   });
 }
 
-function manifestDiagnostics(document: TextDocument, file: string, index: AnalysisIndex, locator: JsonLocator): Diagnostic[] {
+/**
+ * One diagnostic per conflict, on the manifest entry that causes it (its first anchor); the other
+ * entries that lead to it are its related information, each at its exact range.
+ */
+function manifestDiagnostics(document: TextDocument, file: string, index: AnalysisIndex, locator: JsonLocator, manifests: ManifestLookup): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const rootManifest = path.join(index.analysis.projectDir, 'package.json');
   for (const conflict of index.analysis.conflicts) {
-    const anchors = conflict.anchors.filter((a) => a.file === file);
+    const [cause, ...others] = conflict.anchors;
     // A conflict no manifest entry leads to (only extraneous packages are involved) still belongs to the project: show it on the root manifest.
-    const paths = anchors.length > 0 ? anchors.map((a) => a.jsonPath) : conflict.anchors.length === 0 && file === rootManifest ? [['dependencies']] : [];
-    for (const jsonPath of paths) {
-      const range = locator.rangeOf(document, jsonPath);
-      if (!range) continue;
-      const others = conflict.anchors.filter((a) => a.file !== file || a.jsonPath.join('\0') !== jsonPath.join('\0'));
-      diagnostics.push({
-        range,
-        severity: conflict.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
-        source: SOURCE,
-        code: conflict.kind,
-        message: conflict.message,
-        relatedInformation: others.map((a) => ({ location: { uri: URI.file(a.file).toString(), range: zeroRange }, message: `also: ${a.jsonPath.join('.')}` })),
-        data: { kind: conflict.kind, package: conflict.package, namespace: conflict.namespace, jsonPath } satisfies DiagnosticData,
-      });
-    }
+    const jsonPath = cause === undefined ? (file === rootManifest ? ['dependencies'] : undefined) : cause.file === file ? cause.jsonPath : undefined;
+    const range = jsonPath && locator.rangeOf(document, jsonPath);
+    if (!jsonPath || !range) continue;
+    const relatedInformation = others.flatMap((anchor) => {
+      const uri = URI.file(anchor.file).toString();
+      const other = anchor.file === file ? document : manifests(uri);
+      const at = other && locator.rangeOf(other, anchor.jsonPath);
+      return at ? [{ location: { uri, range: at }, message: `also: ${path.relative(index.analysis.projectDir, anchor.file) || anchor.file} ${anchor.jsonPath.join('.')}` }] : [];
+    });
+    diagnostics.push({
+      range,
+      severity: conflict.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+      source: SOURCE,
+      code: conflict.kind,
+      message: conflict.message,
+      relatedInformation,
+      data: { kind: conflict.kind, package: conflict.package, namespace: conflict.namespace, jsonPath } satisfies DiagnosticData,
+    });
   }
   return diagnostics;
 }
-
-const zeroRange: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /**
  * In JS/TS sources: imports of packages the governing package.json does not declare (ghost
@@ -89,6 +98,8 @@ const zeroRange: Range = { start: { line: 0, character: 0 }, end: { line: 0, cha
  */
 function sourceDiagnostics(document: TextDocument, file: string, index: AnalysisIndex): Diagnostic[] {
   if (file.split(path.sep).includes('node_modules')) return [];
+  const extension = index.routing?.extensionOf(file) ?? null;
+  if (extension !== null) return extensionSourceDiagnostics(document, file, index, extension);
   const owner = index.owningProjectPackage(file);
   if (!owner) return [];
   const declared = new Map<string, string>();
@@ -146,6 +157,62 @@ function sourceDiagnostics(document: TextDocument, file: string, index: Analysis
         code: 'range-mismatch',
         message: `"${name}" resolves to ${name}@${version}, outside the declared range "${spec}". Run the install again, or isolate the package in a namespace.`,
         data: { kind: 'range-mismatch', package: name, namespace: null } satisfies DiagnosticData,
+      });
+    }
+  }
+  return diagnostics;
+}
+
+/**
+ * In the files of an isolated extension: imports of packages its multiverse.json entry does not
+ * declare (its worker finds them only by falling back to the app's node_modules), imports its tree
+ * does not have yet (installed when the extension first loads), and copies outside the declared
+ * range. `multiverse` itself is provided to every extension.
+ */
+function extensionSourceDiagnostics(document: TextDocument, file: string, index: AnalysisIndex, extension: string): Diagnostic[] {
+  const routing = index.routing;
+  const declared = index.analysis.config?.extensions[extension]?.dependencies ?? {};
+  if (!routing) return [];
+  const diagnostics: Diagnostic[] = [];
+  for (const site of findImports(file, document.getText())) {
+    const name = packageNameOf(site.specifier);
+    if (name === null || site.typeOnly || BUILTINS.has(site.specifier) || BUILTINS.has(name) || name === 'multiverse') continue;
+    const range = { start: document.positionAt(site.start), end: document.positionAt(site.end) };
+    let resolution: ProjectResolution | undefined;
+    try {
+      resolution = routing.resolve(site.specifier, file, { conditions: site.conditions, node: index.node.version });
+    } catch {
+      resolution = undefined;
+    }
+    const found = resolution?.packageName ? `${resolution.packageName}@${resolution.version ?? '?'}` : undefined;
+    const spec = Object.hasOwn(declared, name) ? declared[name] : undefined;
+    const data = { kind: 'ghost', package: name, namespace: null } satisfies DiagnosticData;
+    if (spec === undefined) {
+      diagnostics.push({
+        range,
+        severity: found ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error,
+        source: SOURCE,
+        code: 'ghost',
+        message: `"${name}" is not among the dependencies of extension "${extension}" in multiverse.json. ${found ? `Its worker loads ${found} from the main tree only by falling back to the app's node_modules.` : 'Nothing in the project has it either.'}`,
+        data,
+      });
+    } else if (resolution?.kind !== 'extension') {
+      diagnostics.push({
+        range,
+        severity: DiagnosticSeverity.Warning,
+        source: SOURCE,
+        code: 'extension-not-installed',
+        message: `"${name}" is a dependency of extension "${extension}", but its tree (.multiverse/.extensions/${extension}) does not have it: the tree is installed when the extension loads. Until then this import ${found ? `resolves to ${found} from the main tree` : 'resolves to nothing'}.`,
+        data: { ...data, kind: 'extension-not-installed' },
+      });
+    } else if (resolution.version && semver.validRange(spec) && !semver.satisfies(resolution.version, spec, { includePrerelease: true })) {
+      diagnostics.push({
+        range,
+        severity: DiagnosticSeverity.Warning,
+        source: SOURCE,
+        code: 'range-mismatch',
+        message: `"${name}" resolves to ${found ?? name} in extension "${extension}"'s tree, outside the declared range "${spec}". Load the extension again to reinstall its tree.`,
+        data: { ...data, kind: 'range-mismatch' },
       });
     }
   }

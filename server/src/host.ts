@@ -1,5 +1,5 @@
 import { DidChangeWatchedFilesNotification, MessageType, ShowMessageNotification, WatchKind, type Connection, type Diagnostic } from 'vscode-languageserver';
-import { AnalysisChangedNotification } from './protocol';
+import { AnalysisChangedNotification, RuntimeVersionNotification, type RuntimeVersionParams } from './protocol';
 
 /** A running work-done progress in the editor. */
 export interface ProgressHandle {
@@ -17,6 +17,8 @@ export interface ProgressHandle {
 export interface ServerHost {
   publishDiagnostics(uri: string, diagnostics: Diagnostic[]): void;
   analysisChanged(folder: string, generation: number, conflicts: number): void;
+  /** The folder's installed runtime differs from the server's (shown in the status bar). */
+  runtimeVersion(params: RuntimeVersionParams): void;
   log(message: string): void;
   showError(message: string): void;
   /** Asks the client to watch the files that change the dependency graph (dynamic registration). */
@@ -30,6 +32,7 @@ export function connectionHost(connection: Connection): ServerHost {
   return {
     publishDiagnostics: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
     analysisChanged: (folder, generation, conflicts) => void connection.sendNotification(AnalysisChangedNotification, { folder, generation, conflicts }),
+    runtimeVersion: (params) => void connection.sendNotification(RuntimeVersionNotification, params),
     log: (message) => connection.console.log(message),
     showError: (message) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message }),
     async watchFiles(globs) {

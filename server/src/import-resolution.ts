@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { namespaceFor, resolveModule, type ProjectResolution } from 'multiverse';
+import type { ProjectResolution } from 'multiverse';
+import { namespaceFor, resolveModule } from 'multiverse/tooling';
 import { packageNameOf } from './imports';
 import { isInside, type AnalysisIndex, type LocatedNode } from './project';
 
@@ -21,7 +22,7 @@ export function resolveImport(index: AnalysisIndex, fromFile: string, specifier:
   const node = index.node.version;
   const resolution: ProjectResolution = index.routing
     ? index.routing.resolve(specifier, fromFile, { conditions, node })
-    : { ...resolveModule(specifier, fromFile, { conditions, node, cache: index.resolverCache }), namespace: null };
+    : { ...resolveModule(specifier, fromFile, { conditions, node, cache: index.resolverCache }), namespace: null, kind: 'main', owner: null };
   const copy = resolution.packageRoot === null ? undefined : index.nodeAtPath(resolution.packageRoot);
   return { resolution, copy: copy && !copy.node.isRoot ? copy : undefined };
 }

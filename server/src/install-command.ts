@@ -1,4 +1,4 @@
-import { installProject, installTree, namespaceDir, readConfig, type ProgressEvent } from 'multiverse';
+import { installProject, installTree, namespaceDir, readConfig, withProjectLock, type ProgressEvent } from 'multiverse/tooling';
 import type { InstallArguments } from './protocol';
 
 /** What the editor shows while namespaces install: a work-done progress in LSP terms. */
@@ -9,12 +9,13 @@ export interface InstallProgress {
 }
 
 /**
- * Installs the namespaces an Isolate action or an "Install namespaces" request asks for.
+ * Installs the namespaces a quick fix or an "Install namespaces" request asks for.
  * Without explicit namespaces, installs the project as multiverse.json on disk declares it (which
  * also writes `.multiverse/map.json`). With them, installs each namespace's tree from the given
- * dependencies: the Isolate edit may still sit unsaved in the editor, and the tree can be ready
+ * dependencies: the quick fix's edit may still sit unsaved in the editor, and the tree can be ready
  * before the user saves; when multiverse.json on disk already matches, the full project install
- * runs instead so the map is written too. Returns a one-line summary.
+ * runs instead so the map is written too. Either way under the project lock, as every install of
+ * the CLI. Returns a one-line summary.
  */
 export async function runInstall(projectDir: string, args: InstallArguments, progress: InstallProgress): Promise<string> {
   const requested = args.namespaces ?? {};
@@ -37,16 +38,18 @@ export async function runInstall(projectDir: string, args: InstallArguments, pro
     const changed = Object.entries(result.namespaces).filter(([, r]) => r.changed).map(([n]) => n);
     return `Installed ${Object.keys(result.namespaces).length} namespace(s)${changed.length > 0 ? ` (changed: ${changed.join(', ')})` : ', all up to date'}.`;
   }
-  for (const name of names) {
-    await installTree({
-      dir: namespaceDir(projectDir, name),
-      dependencies: requested[name] ?? {},
-      projectDir,
-      label: `namespace "${name}"`,
-      onProgress: (event) => onProgress(name, event),
-      signal: progress.signal,
-    });
-  }
+  await withProjectLock(projectDir, async () => {
+    for (const name of names) {
+      await installTree({
+        dir: namespaceDir(projectDir, name),
+        dependencies: requested[name] ?? {},
+        projectDir,
+        label: `namespace "${name}"`,
+        onProgress: (event) => onProgress(name, event),
+        signal: progress.signal,
+      });
+    }
+  });
   return `Installed namespace(s) ${names.join(', ')}. Save multiverse.json and run "Install namespaces" to update the import map.`;
 }
 

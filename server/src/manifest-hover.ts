@@ -1,8 +1,9 @@
 import * as path from 'node:path';
-import { dependencyChains, edgeAt, formatChain, nodeAt, type TreeGraph } from 'multiverse';
+import { dependencyChains, edgeAt, formatChain, nodeAt, type TreeGraph } from 'multiverse/tooling';
 import type { Hover } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { JsonLocator } from './json-locations';
+import { treeName } from './resolve-info';
 import type { AnalysisIndex } from './project';
 
 const DEPENDENCY_FIELDS = new Set(['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']);
@@ -32,7 +33,7 @@ export function manifestHover(document: TextDocument, file: string, offset: numb
     .edgesOut.map((id) => edgeAt(graph, id))
     .find((e) => e.name === name);
   if (!edge) return null;
-  const tree = graph.namespace === null ? 'main tree' : `namespace \`${graph.namespace}\``;
+  const tree = treeName(graph.namespace === null ? 'main' : 'namespace', graph.namespace);
   const lines: string[] = [];
   if (edge.to === null) {
     lines.push(`${tree} · **${name}** is not installed (wants \`${edge.spec}\`)`);
@@ -43,7 +44,7 @@ export function manifestHover(document: TextDocument, file: string, offset: numb
     const others = index
       .copiesOf(copy.name)
       .filter((c) => c.node !== copy)
-      .map(({ graph: g, node: n }) => `${n.version} (${g.namespace === null ? 'main tree' : `namespace \`${g.namespace}\``}) via \`${formatChain(g, dependencyChains(g, n.id, 1)[0] ?? [])}\``);
+      .map(({ graph: g, node: n }) => `${n.version} (${treeName(g.namespace === null ? 'main' : 'namespace', g.namespace)}) via \`${formatChain(g, dependencyChains(g, n.id, 1)[0] ?? [])}\``);
     const shown = others.slice(0, 5).join(', ');
     if (others.length > 0) lines.push('', `Other copies: ${shown}${others.length > 5 ? `, and ${others.length - 5} more` : ''}`);
   }

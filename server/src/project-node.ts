@@ -2,9 +2,12 @@ import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { nodeFeatures } from 'multiverse';
+import { nodeFeatures } from 'multiverse/tooling';
 import semver from 'semver';
 import type { NodeInfo, NodeSettings } from './protocol';
+
+/** Files in a project that name its Node version (nvm, fnm, nodenv and others read them). */
+export const NODE_VERSION_FILES: readonly string[] = ['.node-version', '.nvmrc'];
 
 /** How long `node --version` may take (a version manager's shim can be slow on its first run). */
 const VERSION_TIMEOUT_MS = 5_000;
@@ -116,7 +119,7 @@ async function readHints(dir: string): Promise<Hint[]> {
   const manifest = await readJson(path.join(dir, 'package.json'));
   const volta = field(field(manifest, 'volta'), 'node');
   if (typeof volta === 'string') hints.push({ source: 'package.json volta.node', value: volta });
-  for (const file of ['.node-version', '.nvmrc']) {
+  for (const file of NODE_VERSION_FILES) {
     const text = await readText(path.join(dir, file));
     // Version files hold one version (or alias) on the first line; comments follow in some tools.
     const value = text?.split(/\r?\n/)[0]?.replace(/#.*/, '').trim();

@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import { detectProjectNode } from './project-node';
 import type { NodeInfo, NodeSettings, ResolveResult } from './protocol';
-import { analyzeProject, ConfigError, loadProject, ManifestError, ResolverCache, type AnalyzeOptions, type PackageNode, type Project as Routing, type ProjectAnalysis, type TreeGraph } from 'multiverse';
+import { runtimeSkew, type RuntimeSkew } from './workspace-runtime';
+import { ConfigError, loadProject, type Project as Routing } from 'multiverse';
+import { analyzeProject, ManifestError, ResolverCache, type AnalyzeOptions, type PackageNode, type ProjectAnalysis, type TreeGraph } from 'multiverse/tooling';
 
 /** A package copy located in one of the project's trees. */
 export interface LocatedNode {
@@ -29,6 +31,8 @@ export class AnalysisIndex {
    * `null` when namespaces are declared but not installed, which the diagnostics report.
    */
   readonly routing: Routing | null;
+  /** The folder's installed `multiverse` when it is not the version the server analyses with. */
+  readonly runtimeSkew: RuntimeSkew | null;
 
   constructor(
     readonly analysis: ProjectAnalysis,
@@ -37,6 +41,7 @@ export class AnalysisIndex {
     readonly node: NodeInfo,
   ) {
     this.routing = routingOf(analysis.projectDir);
+    this.runtimeSkew = runtimeSkew(analysis.projectDir);
     for (const graph of [analysis.main, ...analysis.namespaces]) {
       for (const node of graph.nodes) if (!this.byPath.has(node.path)) this.byPath.set(node.path, { graph, node });
     }
@@ -153,7 +158,7 @@ export class Project {
       if (controller.signal.aborted || this.disposed) return;
       this.index = new AnalysisIndex(analysis, generation, node);
       this.problem = undefined;
-      this.events.log(`Analysed ${this.dir} in ${Math.round(performance.now() - started)} ms: ${analysis.main.nodes.length - 1} packages, ${analysis.namespaces.length} namespace tree(s), ${analysis.conflicts.length} conflict(s); answers for Node ${node.version} (${node.source})`);
+      this.events.log(`Analysed ${this.dir} in ${Math.round(performance.now() - started)} ms: ${analysis.main.nodes.length - 1} packages (as ${analysis.main.manager} sees them), ${analysis.namespaces.length} namespace tree(s), ${analysis.conflicts.length} conflict(s); answers for Node ${node.version} (${node.source})`);
     } catch (error) {
       if (controller.signal.aborted || this.disposed) return;
       this.problem = inputProblem(error);

@@ -3,13 +3,52 @@
  * client (the VS Code extension imports this file). Self-contained on purpose: only protocol types,
  * so a client can import it without pulling in the runtime or the analysis.
  */
-import { NotificationType, RequestType, type Position, type Range, type TextDocumentIdentifier } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, type CodeAction, type Position, type Range, type TextDocumentIdentifier } from 'vscode-languageserver-protocol';
 
 /** Commands the server executes (`workspace/executeCommand`); code actions refer to them. */
 export const Commands = {
   /** Arguments: `[InstallArguments]`. Installs namespaces with work-done progress. */
   installNamespaces: 'multiverse.installNamespaces',
+  /**
+   * Arguments: `[IsolationArguments]`. Completes an "Isolate dependency" or "Move back to the main
+   * tree" whose edit the client has applied: saves the edited files (unless the client already
+   * did), installs the namespace and brings the app's own tree in line, with work-done progress.
+   */
+  completeIsolation: 'multiverse.completeIsolation',
 } as const;
+
+/** A file an isolation edits: its text before and after the edit (`before` is `null` for a new file). */
+export interface IsolationFileEdit {
+  before: string | null;
+  after: string;
+}
+
+export interface IsolationArguments {
+  /** The workspace folder's URI. */
+  folder: string;
+  action: 'isolate' | 'move-back';
+  package: string;
+  namespace: string;
+  /** The edit the code action carried, so the server saves exactly what the user accepted. */
+  packageJson: IsolationFileEdit;
+  config: IsolationFileEdit;
+}
+
+export interface IsolationActionParams {
+  /** The workspace folder's URI. */
+  folder: string;
+  /** A dependency of the folder's package.json. */
+  package: string;
+  /** The namespace to move it into; by default the one that already declares it, else `<package>-<major>`. */
+  namespace?: string;
+}
+
+/**
+ * `multiverse/isolationAction`: the "Isolate dependency" code action for a dependency, the very one
+ * the light bulb offers on its package.json entry (an edit, and the command that completes it), for
+ * commands that isolate by name. A refused isolation comes back with `disabled.reason` saying why.
+ */
+export const IsolationActionRequest = new RequestType<IsolationActionParams, CodeAction, void>('multiverse/isolationAction');
 
 export interface InstallArguments {
   /** The workspace folder's URI. */
@@ -27,6 +66,8 @@ export type NamespaceState = 'installed' | 'stale' | 'missing';
 export interface NamespaceInfo {
   name: string;
   state: NamespaceState;
+  /** For a stale namespace, which input changed since it was installed. */
+  staleReason: string | null;
   /** URI of `.multiverse/<name>`. */
   root: string;
   dependencies: Record<string, string>;
@@ -104,15 +145,17 @@ export interface ConflictLocation {
 }
 
 export interface ConflictItem {
-  kind: 'invalid' | 'missing' | 'peer' | 'singleton' | 'namespace-not-installed' | 'namespace-stale' | 'ambiguous' | 'declared-twice';
+  kind: 'invalid' | 'missing' | 'peer' | 'singleton' | 'namespace-not-installed' | 'namespace-stale' | 'namespace-orphaned' | 'main-tree-leftover' | 'ambiguous' | 'declared-twice';
   severity: 'error' | 'warning';
   package: string;
   namespace: string | null;
   versions: string[];
   dependents: { name: string; version: string; spec: string; type: string }[];
   message: string;
-  /** Where the conflict can be fixed (manifest entries), for "go to" in a conflicts view. */
+  /** Where the conflict can be fixed (manifest entries), the entry that causes it first, for "go to" in a conflicts view. */
   locations: ConflictLocation[];
+  /** URIs of the package copies (folders) the conflict is about. */
+  copies: string[];
 }
 
 export interface ConflictsParams {
@@ -158,10 +201,16 @@ export interface PackageCopy {
   uri: string;
 }
 
+/** The tree a resolved file comes from: the app's own (with built-ins), a namespace's, or an isolated extension's. */
+export type TreeKind = 'main' | 'namespace' | 'extension';
+
 export interface ResolveResult {
   specifier: string;
-  /** Namespace whose tree serves the import; `null` for the main tree. */
+  /** Namespace whose tree serves the import; `null` for the main tree and extension trees. */
   namespace: string | null;
+  kind: TreeKind;
+  /** The namespace's or extension's name; `null` for the main tree. */
+  owner: string | null;
   packageName: string | null;
   version: string | null;
   /** URI of the file the import loads (`node:<name>` for built-ins). */
@@ -181,3 +230,17 @@ export const ResolveRequest = new RequestType<ResolveParams, ResolveResult | nul
 
 /** Sent after every (re-)analysis of a workspace folder, so views can refresh. */
 export const AnalysisChangedNotification = new NotificationType<{ folder: string; generation: number; conflicts: number }>('multiverse/analysisChanged');
+
+export interface RuntimeVersionParams {
+  /** The workspace folder's URI. */
+  folder: string;
+  /** The `multiverse` version the folder's program runs (its installed package). */
+  workspace: string;
+  /** The version bundled into the server, which does the analysis. */
+  bundled: string;
+  /** A sentence explaining the difference, for a tooltip. */
+  message: string;
+}
+
+/** Sent once per folder and installed version when the folder's `multiverse` differs from the server's own. */
+export const RuntimeVersionNotification = new NotificationType<RuntimeVersionParams>('multiverse/runtimeVersion');

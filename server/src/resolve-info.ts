@@ -1,11 +1,12 @@
 import * as path from 'node:path';
-import { dependencyChains, formatChain, nodeFeatures } from 'multiverse';
+import { dependencyChains, formatChain, nodeFeatures } from 'multiverse/tooling';
 import type { MarkupContent } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import { resolveImport } from './import-resolution';
 import { packageNameOf } from './imports';
 import type { AnalysisIndex } from './project';
 import type { PackageCopy, ResolveResult } from './protocol';
+import type { RuntimeSkew } from './workspace-runtime';
 
 /**
  * Everything the editor shows about one import: which copy, from which tree, why it is there and
@@ -30,6 +31,8 @@ export function describeImport(index: AnalysisIndex, fromFile: string, specifier
   const result: ResolveResult = {
     specifier,
     namespace: resolution.namespace,
+    kind: resolution.kind,
+    owner: resolution.owner,
     packageName: resolution.packageName,
     version: copy?.node.version ?? resolution.version,
     uri: resolution.builtin ? resolution.path : URI.file(resolution.path).toString(),
@@ -43,11 +46,16 @@ export function describeImport(index: AnalysisIndex, fromFile: string, specifier
   return result;
 }
 
-/** Hover text: tree, package@version, the file as a link, why it is there, the other copies, and the rules it follows. */
-export function hoverMarkdown(result: ResolveResult, projectDir: string): MarkupContent {
+/**
+ * Hover text: tree, package@version, the file as a link, why it is there, the other copies, the
+ * rules of the answer (the project's Node, the loader, the conditions); and, when the project runs
+ * another `multiverse` than the server's, which one.
+ */
+export function hoverMarkdown(result: ResolveResult, projectDir: string, skew: RuntimeSkew | null = null): MarkupContent {
+  const note = skew === null ? '' : `\n\n_This project runs multiverse ${skew.workspace}; the editor resolved this with its bundled multiverse ${skew.bundled}._`;
   const rules = `Node ${result.rules.node} · ${result.rules.loader} · conditions ${result.rules.conditions.join(', ')}`;
-  if (result.builtin) return { kind: 'markdown', value: `Node.js built-in \`${result.uri}\`\n\n${rules}` };
-  const tree = result.namespace === null ? 'main tree' : `namespace \`${result.namespace}\``;
+  if (result.builtin) return { kind: 'markdown', value: `Node.js built-in \`${result.uri}\`\n\n${rules}${note}` };
+  const tree = treeName(result.kind, result.owner);
   const pkg = result.packageName ? `**${result.packageName}@${result.version ?? '?'}**` : '**project file**';
   const file = URI.parse(result.uri).fsPath;
   const lines = [`${tree} · ${pkg} · ${result.format}`, '', `[${escape(path.relative(projectDir, file) || file)}](${result.uri})`];
@@ -56,13 +64,18 @@ export function hoverMarkdown(result: ResolveResult, projectDir: string): Markup
     // Big trees repeat a version in many folders: one entry per version and tree, with a count.
     const counts = new Map<string, number>();
     for (const c of result.otherCopies) {
-      const label = `${result.packageName ?? ''}@${c.version} (${c.namespace === null ? 'main tree' : `namespace \`${c.namespace}\``})`;
+      const label = `${result.packageName ?? ''}@${c.version} (${treeName(c.namespace === null ? 'main' : 'namespace', c.namespace)})`;
       counts.set(label, (counts.get(label) ?? 0) + 1);
     }
     lines.push('', `Other copies: ${[...counts].map(([label, n]) => (n > 1 ? `${label} ×${n}` : label)).join(', ')}`);
   }
   lines.push('', rules);
-  return { kind: 'markdown', value: lines.join('\n') };
+  return { kind: 'markdown', value: `${lines.join('\n')}${note}` };
+}
+
+/** How hovers name a tree: "main tree", "namespace `legacy`", "extension `legacy-report`". */
+export function treeName(kind: ResolveResult['kind'], owner: string | null): string {
+  return kind === 'main' || owner === null ? 'main tree' : `${kind} \`${owner}\``;
 }
 
 function escape(text: string): string {

@@ -25,19 +25,21 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
+import { DEPENDENCY_RECORD_GLOBS, isDependencyRecord } from 'multiverse/tooling';
 import { codeActions } from './code-actions';
 import { diagnosticsFor } from './diagnostics';
 import { DocumentStore } from './documents';
 import type { ProgressHandle, ServerHost } from './host';
 import { findImports, importAt, isSourceFile } from './imports';
-import { runInstall } from './install-command';
+import { runInstall, type InstallProgress } from './install-command';
+import { completeIsolation, isolationAction } from './isolation';
 import { JsonLocator } from './json-locations';
 import { manifestHover } from './manifest-hover';
 import { isInside, Project } from './project';
-import { clearNodeCache } from './project-node';
 import {
   Commands,
   ConflictsRequest,
+  IsolationActionRequest,
   NamespacesRequest,
   ResolveRequest,
   TreeRequest,
@@ -45,6 +47,8 @@ import {
   type ConflictsResult,
   type InstallArguments,
   type NodeSettings,
+  type IsolationActionParams,
+  type IsolationArguments,
   type NamespacesParams,
   type NamespacesResult,
   type ResolveParams,
@@ -52,15 +56,14 @@ import {
   type TreeParams,
   type TreeResult,
 } from './protocol';
+import { clearNodeCache, NODE_VERSION_FILES } from './project-node';
 import { describeImport, hoverMarkdown } from './resolve-info';
 import { version } from './version';
 import { conflictsView, namespacesView, treeView } from './views';
+import { describeSkew } from './workspace-runtime';
 
 /** Files whose changes alter a dependency graph. node_modules is watched through npm's hidden lockfile, which every install rewrites, instead of every file under it. */
-export const WATCHED_GLOBS = ['**/package.json', '**/package-lock.json', '**/npm-shrinkwrap.json', '**/multiverse.json', '**/node_modules/.package-lock.json', '**/.multiverse/map.json', '**/.nvmrc', '**/.node-version'];
-
-/** Names of the files that change a folder's analysis (the version files change which Node it answers for). */
-const RELEVANT_FILES = new Set(['package.json', 'package-lock.json', 'npm-shrinkwrap.json', 'multiverse.json', '.package-lock.json', 'map.json', '.nvmrc', '.node-version']);
+export const WATCHED_GLOBS = [...DEPENDENCY_RECORD_GLOBS, '**/multiverse.json', '**/.multiverse/map.json', ...NODE_VERSION_FILES.map((name) => `**/${name}`)];
 
 /** Quiet period after a file event before re-analysing: a save or an install fires bursts. */
 const ANALYSIS_DELAY_MS = 50;
@@ -80,14 +83,16 @@ export class MultiverseServer {
   private readonly typingTimers = new Map<string, NodeJS.Timeout>();
   /** Diagnostics being published after an analysis (they read manifests from disk). */
   private readonly publishing = new Set<Promise<void>>();
-  private singletons: string[] = [];
-  /** `multiverse.node`: which Node runs the projects, when the user says so. */
-  private nodeSettings: NodeSettings = {};
+  /** The manifests each project's conflicts point into, as last read: related locations are ranges in them. */
+  private readonly manifestTexts = new Map<Project, Map<string, TextDocument>>();
+  private settings: Settings = { singletons: [], updateMainTree: true, node: {} };
   /** Imports of each document version, parsed once for its hovers and diagnostics. */
   private readonly importCache = new WeakMap<TextDocument, ReturnType<typeof findImports>>();
+  /** Folder and installed runtime version pairs already reported, so each is said once. */
+  private readonly reportedSkews = new Set<string>();
 
   /** What the client supports, from `initialize`. */
-  private client = { dynamicWatchers: false, workDoneProgress: false, workspaceFolders: false };
+  private client = { dynamicWatchers: false, workDoneProgress: false, workspaceFolders: false, disabledCodeActions: false };
 
   constructor(private readonly host: ServerHost) {}
 
@@ -113,6 +118,7 @@ export class MultiverseServer {
     connection.onRequest(TreeRequest, (p) => this.tree(p));
     connection.onRequest(ConflictsRequest, (p) => this.conflicts(p));
     connection.onRequest(ResolveRequest, (p) => this.resolve(p));
+    connection.onRequest(IsolationActionRequest, (p) => this.isolationAction(p));
     connection.listen();
   }
 
@@ -121,11 +127,11 @@ export class MultiverseServer {
       dynamicWatchers: params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
       workDoneProgress: params.capabilities.window?.workDoneProgress === true,
       workspaceFolders: params.capabilities.workspace?.workspaceFolders === true,
+      disabledCodeActions: params.capabilities.textDocument?.codeAction?.disabledSupport === true,
     };
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(URI.parse(params.rootUri).fsPath) }] : []);
     for (const folder of folders) this.addFolder(folder.uri);
-    this.singletons = singletonsFrom(params.initializationOptions);
-    this.nodeSettings = nodeSettingsFrom(params.initializationOptions);
+    this.settings = settingsFrom(params.initializationOptions);
     this.host.log(`Multiverse server ${version} starting with ${folders.length} workspace folder(s)`);
     return {
       capabilities: {
@@ -133,7 +139,7 @@ export class MultiverseServer {
         hoverProvider: true,
         definitionProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorExtract, CodeActionKind.RefactorRewrite, CodeActionKind.Source] },
-        executeCommandProvider: { commands: [Commands.installNamespaces] },
+        executeCommandProvider: { commands: [Commands.installNamespaces, Commands.completeIsolation] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'multiverse', version },
@@ -173,14 +179,13 @@ export class MultiverseServer {
       this.projects.delete(removed.uri);
       for (const uri of this.published.get(project) ?? []) this.host.publishDiagnostics(uri, []);
       this.published.delete(project);
+      this.manifestTexts.delete(project);
     }
     for (const added of event.added) this.addFolder(added.uri).schedule(0);
   }
 
   didChangeConfiguration(params: DidChangeConfigurationParams): void {
-    const settings = (params.settings as { multiverse?: unknown } | null)?.multiverse;
-    this.singletons = singletonsFrom(settings);
-    this.nodeSettings = nodeSettingsFrom(settings);
+    this.settings = settingsFrom((params.settings as { multiverse?: unknown } | null)?.multiverse);
     // A changed setting may point at a Node that was just installed: ask every executable again.
     clearNodeCache();
     for (const project of this.projects.values()) project.schedule(ANALYSIS_DELAY_MS);
@@ -237,7 +242,7 @@ export class MultiverseServer {
     const index = project.index;
     if (!index) return null;
     try {
-      return { contents: hoverMarkdown(describeImport(index, file, site.specifier, site.conditions), project.dir), range };
+      return { contents: hoverMarkdown(describeImport(index, file, site.specifier, site.conditions), project.dir, index.runtimeSkew), range };
     } catch (error) {
       return { contents: { kind: 'markdown', value: `**Cannot resolve** \`${site.specifier}\`: ${errorMessage(error)}` }, range };
     }
@@ -260,17 +265,46 @@ export class MultiverseServer {
     const project = this.projectFor(params.textDocument.uri);
     if (!document || !project) return [];
     if (!project.index) await project.settled();
-    return codeActions(params, document, project, this.documents, this.locator);
+    return codeActions(params, document, project, this.documents, this.locator, { disabledSupport: this.client.disabledCodeActions });
+  }
+
+  /** `multiverse/isolationAction`: the light bulb's "Isolate dependency" on a dependency named by the caller. */
+  async isolationAction(params: IsolationActionParams): Promise<CodeAction> {
+    const project = typeof params?.folder === 'string' ? this.projects.get(params.folder) : undefined;
+    if (!project || typeof params.package !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${IsolationActionRequest.method} expects { folder, package } naming an open workspace folder, got ${JSON.stringify(params)}`);
+    const request = { action: 'isolate' as const, package: params.package, namespace: typeof params.namespace === 'string' ? params.namespace : undefined };
+    const action = await isolationAction(project.uri, project.dir, request, (uri) => this.documents.get(uri), { disabledSupport: true });
+    if (!action) throw new ResponseError(ErrorCodes.InternalError, `no isolation of "${params.package}" in ${project.dir}`);
+    return action;
   }
 
   async executeCommand(params: ExecuteCommandParams): Promise<string> {
-    if (params.command !== Commands.installNamespaces) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
-    const args = params.arguments?.[0] as InstallArguments | undefined;
-    const project = args && typeof args.folder === 'string' ? this.projects.get(args.folder) : undefined;
-    if (!args || !project) throw new ResponseError(ErrorCodes.InvalidParams, `${Commands.installNamespaces} expects [{ folder }] naming an open workspace folder, got ${JSON.stringify(params.arguments)}`);
-    const progress = this.client.workDoneProgress ? await this.host.progress('Installing namespaces') : this.logProgress('Installing namespaces');
+    if (params.command === Commands.installNamespaces) {
+      const args = params.arguments?.[0] as InstallArguments | undefined;
+      const project = args && typeof args.folder === 'string' ? this.projects.get(args.folder) : undefined;
+      if (!args || !project) throw new ResponseError(ErrorCodes.InvalidParams, `${Commands.installNamespaces} expects [{ folder }] naming an open workspace folder, got ${JSON.stringify(params.arguments)}`);
+      return this.withProgress(project, 'Installing namespaces', `Installing namespaces in ${project.dir} failed`, (progress) => runInstall(project.dir, args, progress));
+    }
+    if (params.command === Commands.completeIsolation) {
+      const args = params.arguments?.[0] as IsolationArguments | undefined;
+      const project = args && typeof args.folder === 'string' ? this.projects.get(args.folder) : undefined;
+      if (!args || !project || !isIsolationArguments(args)) throw new ResponseError(ErrorCodes.InvalidParams, `${Commands.completeIsolation} expects the arguments of an "Isolate dependency" or "Move back" code action, got ${JSON.stringify(params.arguments)}`);
+      const verb = args.action === 'isolate' ? 'Isolating' : 'Moving back';
+      return this.withProgress(project, `${verb} ${args.package}`, `${verb} ${args.package} in ${project.dir} failed`, async (progress) => {
+        const { summary, result } = await completeIsolation(project.dir, args, (uri) => this.documents.get(uri), progress, this.settings.updateMainTree);
+        // The isolation stands; the editor says why npm's part did not happen and what to run.
+        if (result.mainTreeError) this.host.showError(result.mainTreeError.message);
+        return summary;
+      });
+    }
+    throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
+  }
+
+  /** Runs `work` with the editor's progress (or log lines), reporting failures and refreshing the analysis after. */
+  private async withProgress(project: Project, title: string, failed: string, work: (progress: InstallProgress) => Promise<string>): Promise<string> {
+    const progress = this.client.workDoneProgress ? await this.host.progress(title) : this.logProgress(title);
     try {
-      const summary = await runInstall(project.dir, args, progress);
+      const summary = await work(progress);
       this.host.log(summary);
       return summary;
     } catch (error) {
@@ -279,7 +313,7 @@ export class MultiverseServer {
         this.host.log(errorMessage(error));
         throw new ResponseError(LSPErrorCodes.RequestCancelled, errorMessage(error));
       }
-      const message = `Installing namespaces in ${project.dir} failed: ${errorMessage(error)}`;
+      const message = `${failed}: ${errorMessage(error)}`;
       this.host.showError(message);
       throw new ResponseError(ErrorCodes.InternalError, message);
     } finally {
@@ -344,7 +378,7 @@ export class MultiverseServer {
         .finally(() => this.publishing.delete(done));
       this.publishing.add(done);
     };
-    const project = new Project(URI.parse(uri).fsPath, uri, { onChanged, log: (m) => this.host.log(m) }, () => ({ singletons: this.singletons, node: this.nodeSettings }));
+    const project = new Project(URI.parse(uri).fsPath, uri, { onChanged, log: (m) => this.host.log(m) }, () => ({ singletons: this.settings.singletons, node: this.settings.node }));
     this.projects.set(uri, project);
     return project;
   }
@@ -368,11 +402,9 @@ export class MultiverseServer {
   private fileChanged(uri: string): void {
     const file = URI.parse(uri).fsPath;
     const name = path.basename(file);
-    const relevant = RELEVANT_FILES.has(name);
-    // An install touches thousands of manifests under node_modules; npm's hidden lockfile, rewritten
-    // at its end, stands for all of them.
-    const underNodeModules = file.split(path.sep).includes('node_modules');
-    if (!relevant || (underNodeModules && name !== '.package-lock.json')) return;
+    const multiverse = name === 'multiverse.json' || (name === 'map.json' && path.basename(path.dirname(file)) === '.multiverse');
+    // The version files change which Node the folder's answers follow.
+    if (!multiverse && !NODE_VERSION_FILES.includes(name) && !isDependencyRecord(file)) return;
     for (const project of this.projects.values()) if (isInside(file, project.dir)) project.schedule(ANALYSIS_DELAY_MS);
   }
 
@@ -401,7 +433,7 @@ export class MultiverseServer {
     const project = this.projectFor(document.uri);
     if (!project?.index && !project?.problem) return;
     try {
-      this.host.publishDiagnostics(document.uri, diagnosticsFor(document, project, this.locator));
+      this.host.publishDiagnostics(document.uri, diagnosticsFor(document, project, this.locator, this.manifestLookup(project)));
     } catch (error) {
       this.host.log(`Diagnostics for ${document.uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
@@ -411,32 +443,72 @@ export class MultiverseServer {
   private async publishProject(project: Project): Promise<void> {
     if (!this.projects.has(project.uri)) return;
     const uris = new Set<string>();
+    const manifests = new Map<string, TextDocument>();
     for (const conflict of project.index?.analysis.conflicts ?? []) {
-      for (const anchor of conflict.anchors) uris.add(URI.file(anchor.file).toString());
-      if (conflict.anchors.length === 0) uris.add(URI.file(path.join(project.dir, 'package.json')).toString());
+      // The diagnostic goes on the entry that causes the conflict; the other entries are related locations in it.
+      const cause = conflict.anchors[0];
+      uris.add(URI.file(cause?.file ?? path.join(project.dir, 'package.json')).toString());
+      for (const anchor of conflict.anchors) {
+        const uri = URI.file(anchor.file).toString();
+        if (manifests.has(uri)) continue;
+        const document = await this.documents.read(uri);
+        if (document) manifests.set(uri, document);
+      }
     }
+    this.manifestTexts.set(project, manifests);
     if (project.problem) uris.add(URI.file(project.problem.file).toString());
     for (const document of this.documents.all()) if (this.projectFor(document.uri) === project) uris.add(document.uri);
     for (const uri of this.published.get(project) ?? []) if (!uris.has(uri)) this.host.publishDiagnostics(uri, []);
     this.published.set(project, uris);
+    const lookup = this.manifestLookup(project);
     for (const uri of uris) {
       const document = await this.documents.read(uri);
-      this.host.publishDiagnostics(uri, document ? diagnosticsFor(document, project, this.locator) : []);
+      this.host.publishDiagnostics(uri, document ? diagnosticsFor(document, project, this.locator, lookup) : []);
     }
     if (project.index) this.host.analysisChanged(project.uri, project.index.generation, project.index.analysis.conflicts.length);
+    this.reportSkew(project);
+  }
+
+  /** Says once per folder and version when the folder's installed runtime is not the server's. */
+  private reportSkew(project: Project): void {
+    const skew = project.index?.runtimeSkew;
+    if (!skew || this.reportedSkews.has(`${project.uri}\0${skew.workspace}`)) return;
+    this.reportedSkews.add(`${project.uri}\0${skew.workspace}`);
+    const message = describeSkew(project.dir, skew);
+    this.host.log(message);
+    this.host.runtimeVersion({ folder: project.uri, workspace: skew.workspace, bundled: skew.bundled, message });
+  }
+
+  /** A manifest's text for related locations: the open document, else the file as read at the last analysis. */
+  private manifestLookup(project: Project): (uri: string) => TextDocument | undefined {
+    const read = this.manifestTexts.get(project);
+    return (uri) => this.documents.get(uri) ?? read?.get(uri);
   }
 }
 
-function singletonsFrom(settings: unknown): string[] {
-  const list = (settings as { singletons?: unknown } | null | undefined)?.singletons;
-  return Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string') : [];
+/** The `multiverse` settings the server reads (from initializationOptions, then didChangeConfiguration). */
+interface Settings {
+  /** Packages that must be installed once, besides the built-in list. */
+  singletons: string[];
+  /** After an isolation or a move back, bring the app's own tree in line as `npm install` would. */
+  updateMainTree: boolean;
+  /** `multiverse.node`: which Node runs the projects, when the user says so. */
+  node: NodeSettings;
 }
 
-function nodeSettingsFrom(settings: unknown): NodeSettings {
-  const node = (settings as { node?: unknown } | null | undefined)?.node;
-  if (typeof node !== 'object' || node === null) return {};
-  const { path: nodePath, version } = node as Record<string, unknown>;
-  return { path: typeof nodePath === 'string' && nodePath !== '' ? nodePath : undefined, version: typeof version === 'string' && version !== '' ? version : undefined };
+function settingsFrom(settings: unknown): Settings {
+  const { singletons, isolate, node } = (settings ?? {}) as { singletons?: unknown; isolate?: { updateMainTree?: unknown }; node?: { path?: unknown; version?: unknown } };
+  const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+  return {
+    singletons: Array.isArray(singletons) ? singletons.filter((s): s is string => typeof s === 'string') : [],
+    updateMainTree: isolate?.updateMainTree !== false,
+    node: { path: text(node?.path), version: text(node?.version) },
+  };
+}
+
+function isIsolationArguments(args: IsolationArguments): boolean {
+  const file = (edit: unknown): boolean => typeof edit === 'object' && edit !== null && typeof (edit as { after?: unknown }).after === 'string' && (typeof (edit as { before?: unknown }).before === 'string' || (edit as { before?: unknown }).before === null);
+  return (args.action === 'isolate' || args.action === 'move-back') && typeof args.package === 'string' && typeof args.namespace === 'string' && file(args.packageJson) && file(args.config);
 }
 
 function errorMessage(error: unknown): string {

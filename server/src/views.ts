@@ -1,4 +1,4 @@
-import { childrenOf, nodeAt } from 'multiverse';
+import { childrenOf, nodeAt } from 'multiverse/tooling';
 import { ResponseError, ErrorCodes } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import type { DocumentStore } from './documents';
@@ -16,6 +16,7 @@ export function namespacesView(folder: string, index: AnalysisIndex): FolderName
     namespaces: analysis.namespaceSummaries.map((ns) => ({
       name: ns.name,
       state: ns.state,
+      staleReason: ns.staleReason,
       root: URI.file(ns.root).toString(),
       dependencies: ns.dependencies,
       shared: ns.shared,
@@ -72,6 +73,7 @@ export async function conflictsView(index: AnalysisIndex, documents: DocumentSto
       dependents: conflict.dependents.map((d) => ({ name: d.name, version: d.version, spec: d.spec, type: d.type })),
       message: conflict.message,
       locations,
+      copies: conflict.paths.map((p) => URI.file(p).toString()),
     });
   }
   return items;

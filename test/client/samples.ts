@@ -8,7 +8,7 @@ export const FOLDER = 'file:///work/app';
 export const NODE: NodeInfo = { version: '24.22.3', source: 'node on the PATH (/usr/local/bin/node)', hints: [] };
 
 export function namespaceInfo(name: string, overrides: Partial<NamespaceInfo> = {}): NamespaceInfo {
-  return { name, state: 'installed', root: `${FOLDER}/.multiverse/${name}`, dependencies: {}, shared: [], scope: [], packageCount: 0, ...overrides };
+  return { name, state: 'installed', staleReason: null, root: `${FOLDER}/.multiverse/${name}`, dependencies: {}, shared: [], scope: [], packageCount: 0, ...overrides };
 }
 
 export function folderNamespaces(namespaces: NamespaceInfo[], overrides: Partial<FolderNamespaces> = {}): FolderNamespaces {
@@ -20,5 +20,5 @@ export function treeItem(name: string, overrides: Partial<TreeItem> = {}): TreeI
 }
 
 export function conflict(pkg: string, overrides: Partial<ConflictItem> = {}): ConflictItem {
-  return { kind: 'peer', severity: 'error', package: pkg, namespace: null, versions: [], dependents: [], message: `${pkg} conflicts`, locations: [], ...overrides };
+  return { kind: 'peer', severity: 'error', package: pkg, namespace: null, versions: [], dependents: [], message: `${pkg} conflicts`, locations: [], copies: [], ...overrides };
 }

@@ -80,6 +80,9 @@ async function freePort(): Promise<number> {
 
 const QUIET_SETTINGS = {
   'workbench.startupEditor': 'none',
+  // VS Code's JSON support downloads schemas from schemastore; offline, that fails and shows in
+  // Problems beside Multiverse's own findings.
+  'json.schemaDownload.enable': false,
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
   'telemetry.telemetryLevel': 'off',

@@ -1,4 +1,4 @@
-import type { TreeGraph } from 'multiverse';
+import type { TreeGraph } from 'multiverse/tooling';
 
 /** A tree as comparable text: every package and every edge with its verdict, sorted. */
 export function canonical(graph: TreeGraph): { nodes: string[]; edges: string[] } {

@@ -39,6 +39,12 @@ export class RecordingHost implements HostModule.ServerHost {
     this.changes.push({ folder, generation });
   }
 
+  readonly runtimeVersions: ProtocolModule.RuntimeVersionParams[] = [];
+
+  runtimeVersion(params: ProtocolModule.RuntimeVersionParams): void {
+    this.runtimeVersions.push(params);
+  }
+
   log(message: string): void {
     this.logs.push(message);
   }

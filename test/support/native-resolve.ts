@@ -1,4 +1,7 @@
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 export interface Probe {
   specifier: string;
@@ -39,15 +42,19 @@ const answers = probes.map(({ specifier, fromFile, conditions }) => {
 process.stdout.write(JSON.stringify(answers));
 `;
 
-/** Asks a fresh Node process to resolve every probe (sent on stdin: the list outgrows a command line). */
-export async function nativeResolve(probes: Probe[]): Promise<NativeAnswer[]> {
-  const child = spawn(process.execPath, ['--experimental-import-meta-resolve', '--no-warnings', '--input-type=module', '-e', PROBE], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  child.stdin.end(JSON.stringify(probes));
-  const code = await new Promise<number | null>((resolve, reject) => child.on('error', reject).on('close', resolve));
-  if (code !== 0) throw new Error(`The resolution probe (${process.execPath}) exited with code ${code}: ${Buffer.concat(err).toString()}`);
-  return JSON.parse(Buffer.concat(out).toString()) as NativeAnswer[];
+/**
+ * Asks a fresh Node process to resolve every probe; `nodeArgs` set it up first (Yarn's PnP runtime:
+ * `--require .pnp.cjs --loader .pnp.loader.mjs`, as `yarn node` runs programs).
+ */
+export async function nativeResolve(probes: Probe[], nodeArgs: string[] = []): Promise<NativeAnswer[]> {
+  // The probes go through stdin: thousands of them are more than a command line holds.
+  const pending = run(process.execPath, [...nodeArgs, '--experimental-import-meta-resolve', '--no-warnings', '--input-type=module', '-e', PROBE], { maxBuffer: 64 * 1024 * 1024 });
+  pending.child.stdin?.end(JSON.stringify(probes));
+  const { stdout } = await pending;
+  return JSON.parse(stdout) as NativeAnswer[];
+}
+
+/** Node says ERR_MODULE_NOT_FOUND in ESM and MODULE_NOT_FOUND in CommonJS; the resolver says the latter for both. */
+export function normalise(answer: NativeAnswer): NativeAnswer {
+  return 'code' in answer && answer.code === 'ERR_MODULE_NOT_FOUND' ? { code: 'MODULE_NOT_FOUND' } : answer;
 }

@@ -3,15 +3,15 @@ import type { Ctx } from '../ctx';
 import type { ConflictNode } from '../model/conflict-nodes';
 import { findDependencyEntry } from '../model/dependency-entry';
 import { candidateRow, isolateCandidates } from '../model/isolate-candidates';
-import { ConflictsRequest, TreeRequest, type InstallArguments } from '../model/protocol';
+import { ConflictsRequest, TreeRequest, type IsolationArguments } from '../model/protocol';
 import { requireTrust } from '../trust';
 import { pickFolder } from './pick-folder';
 
 /**
  * Isolate Dependency…: moves a direct dependency into a namespace and installs it. The edit and the
- * install come from the server's own "Isolate dependency" code action on the package.json entry,
- * so the palette, the Conflicts view and the light bulb all do exactly the same thing (the title is
- * how the server names that action).
+ * command that completes it come from the server's own "Isolate dependency" code action for the
+ * dependency (`multiverse/isolationAction`), so the palette, the Conflicts view and the light bulb
+ * all do exactly the same thing.
  */
 export function registerIsolateCommand(ctx: Ctx): void {
   ctx.register(vscode.commands.registerCommand('multiverse.isolateDependency', (node?: ConflictNode) => isolateDependency(ctx, node)));
@@ -33,23 +33,14 @@ async function isolateDependency(ctx: Ctx, node: ConflictNode | undefined): Prom
     // fixed by isolating one of the direct dependencies that pull it in: let the user choose.
     const name = preferred !== undefined && findDependencyEntry(document.getText(), preferred) ? preferred : await pickDependency(ctx, folderUri);
     if (name === undefined) return undefined;
-    const entry = findDependencyEntry(document.getText(), name);
-    if (entry === undefined) throw new Error(`${name} is not declared in ${manifest.fsPath}`);
-    // Inside the key's quotes: where a user's cursor would be for the light bulb.
-    const position = document.positionAt(entry.offset + 1);
-    const actions = await ctx.codeActions(document, new vscode.Range(position, position));
-    const action = actions.find((a) => a.title === `Isolate dependency '${name}'`);
-    if (action?.edit === undefined) throw new Error(`the language server offered no "Isolate dependency '${name}'" action on ${manifest.fsPath}; is it still analysing? See "Multiverse: Show Output".`);
+    const action = await ctx.isolationAction({ folder: folderUri, package: name });
+    if (action.disabled) throw new Error(action.disabled.reason);
+    if (action.edit === undefined || action.command === undefined) throw new Error(`the language server's isolation of "${name}" carries no edit; see "Multiverse: Show Output".`);
     if (!(await vscode.workspace.applyEdit(action.edit))) throw new Error(`VS Code refused the edit to ${action.edit.entries().map(([uri]) => uri.fsPath).join(' and ')}`);
-    // The command is a refactoring the user asked for by name: save, so the analysis (which reads the
-    // files on disk) and `multiverse run` see the namespace right away.
-    for (const [uri] of action.edit.entries()) await (await vscode.workspace.openTextDocument(uri)).save();
-    const install = action.command?.arguments?.[0] as InstallArguments | undefined;
-    const namespace = Object.keys(install?.namespaces ?? {})[0];
-    if (action.command === undefined || namespace === undefined) throw new Error(`the "Isolate dependency '${name}'" action names no namespace to install`);
-    // Installs through the middleware (trust, progress, summary): undefined when it failed or was cancelled.
+    // Saves the edit, installs the namespace and updates the main tree (through the middleware: trust, progress, summary).
     const summary = await vscode.commands.executeCommand<string | undefined>(action.command.command, ...(action.command.arguments ?? []));
-    return summary === undefined ? undefined : namespace;
+    const args = action.command.arguments?.[0] as IsolationArguments | undefined;
+    return summary === undefined ? undefined : args?.namespace;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     ctx.output.appendLine(`Isolate dependency in ${folderUri} failed: ${message}`);

@@ -15,7 +15,7 @@ export function loadWorkspaceRuntime(root: string): RuntimeModule {
   try {
     entry = requireFromProject.resolve('multiverse');
   } catch (error) {
-    throw new Error(`Running isolated extensions needs the multiverse runtime installed in ${root} (npm install multiverse): ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`Running isolated extensions needs the multiverse runtime installed in ${root} (see "Use it in your app" in the Multiverse README): ${error instanceof Error ? error.message : String(error)}`);
   }
   const runtime = requireFromProject(entry) as Partial<RuntimeModule>;
   if (typeof runtime.ExtensionManager !== 'function' || typeof runtime.callOptions !== 'function') {

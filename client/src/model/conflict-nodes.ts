@@ -26,7 +26,10 @@ export function conflictFix(conflict: ConflictItem): ConflictFix {
       return conflict.namespace === null ? 'isolate' : null;
     case 'namespace-not-installed':
     case 'namespace-stale':
+    case 'namespace-orphaned':
+      // Installing prunes an orphaned namespace, as it installs a missing or stale one.
       return 'install';
+    case 'main-tree-leftover':
     case 'missing':
     case 'ambiguous':
     case 'declared-twice':

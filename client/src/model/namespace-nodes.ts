@@ -40,7 +40,7 @@ export const stateLabels: Record<NamespaceInfo['state'], string> = { installed: 
 
 const stateExplanations: Record<NamespaceInfo['state'], string> = {
   installed: 'installed and up to date with multiverse.json',
-  stale: 'installed, but multiverse.json changed since: install again',
+  stale: 'installed, but out of date: install again',
   missing: 'not installed yet: run Install Namespaces',
 };
 
@@ -72,6 +72,7 @@ export function describeNamespaceNode(node: NamespaceNode): NodeView {
         description: info.state === 'installed' ? plural(info.packageCount, 'package') : stateLabels[info.state],
         tooltip: [
           `Namespace ${info.name}: ${stateExplanations[info.state]}`,
+          info.staleReason === null ? undefined : `Stale because ${info.staleReason}`,
           dependencies.length > 0 ? `Declares ${dependencies.join(', ')}` : 'Declares no dependencies',
           info.shared.length > 0 ? `Shares ${info.shared.join(', ')} with the main tree` : undefined,
           info.scope.length > 0 ? `Scope ${info.scope.join(', ')}` : undefined,

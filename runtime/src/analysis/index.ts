@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import { CONFIG_FILE, readConfig, type ProjectConfig } from '../config';
-import { namespaceStatus } from '../install';
+import { namespaceStatuses, orphanedNamespaces, type TreeStatus } from '../install';
 import { loadTree } from './load-tree';
 import { readManifest } from './manifest';
-import { analyzeNamespaces, anchorNamespaceConflicts, sharedConflicts } from './namespaces';
+import { analyzeNamespaces, anchorNamespaceConflicts, orphanConflicts, sharedConflicts } from './namespaces';
 import { DEFAULT_SINGLETONS, treeConflicts } from './tree-conflicts';
-import type { NamespaceState, ProjectAnalysis } from './types';
+import type { ProjectAnalysis } from './types';
 
 export * from './types';
 export { ManifestError, parseManifest } from './manifest';
@@ -21,7 +21,7 @@ export interface AnalyzeOptions {
   /** Aborts between the expensive steps; the promise then rejects with the signal's reason. */
   signal?: AbortSignal;
   /** How each namespace stands on disk; defaults to the installer's fingerprint check. */
-  namespaceStatus?: (projectDir: string, config: ProjectConfig) => Promise<Record<string, NamespaceState>>;
+  namespaceStatus?: (projectDir: string, config: ProjectConfig) => Promise<Record<string, TreeStatus>>;
 }
 
 /**
@@ -40,11 +40,13 @@ export async function analyzeProject(projectDir: string, options: AnalyzeOptions
   const main = await loadTree(dir, null);
   signal?.throwIfAborted();
   const singletons = [...new Set([...DEFAULT_SINGLETONS, ...(options.singletons ?? [])])];
-  const conflicts = treeConflicts(main, singletons);
+  const allowDuplicates = config?.allowDuplicates ?? [];
+  const conflicts = treeConflicts(main, singletons, allowDuplicates);
+  conflicts.push(...orphanConflicts(dir, config === null ? null : config.file || path.join(dir, CONFIG_FILE), await orphanedNamespaces(dir, config)));
   if (config === null) return { projectDir: dir, main, namespaces: [], namespaceSummaries: [], configFile: null, config: null, conflicts };
 
-  const states = await (options.namespaceStatus ?? namespaceStatus)(dir, config);
-  const namespaces = await analyzeNamespaces(dir, config, states, main, signal);
+  const statuses = await (options.namespaceStatus ?? namespaceStatuses)(dir, config);
+  const namespaces = await analyzeNamespaces(dir, config, statuses, main, signal);
   conflicts.push(...namespaces.conflicts);
   for (const tree of namespaces.trees) {
     const summary = namespaces.summaries.find((s) => s.name === tree.namespace);
@@ -52,7 +54,7 @@ export async function analyzeProject(projectDir: string, options: AnalyzeOptions
     // Shared packages always come from the app's tree, whatever copy the namespace has: judge
     // them against the app's copy, not the namespace's own.
     const shared = new Set(summary.shared);
-    const own = treeConflicts(tree, singletons).filter((c) => !shared.has(c.package));
+    const own = treeConflicts(tree, singletons, allowDuplicates).filter((c) => !shared.has(c.package));
     conflicts.push(...anchorNamespaceConflicts(own, tree, config.file), ...sharedConflicts(tree, summary, main, config.file));
   }
   return {

@@ -4,9 +4,10 @@ import * as path from 'node:path';
 import npa from 'npm-package-arg';
 import picomatch from 'picomatch';
 import semver from 'semver';
-import type { DependencyEdge, EdgeProblem, EdgeType, PackageNode, TreeGraph } from './types';
+import { markExtraneous } from './graph-builder';
+import type { DependencyEdge, EdgeProblem, EdgeType, PackageManagerName, PackageNode, TreeGraph } from './types';
 
-type LockEntry = NonNullable<Shrinkwrap['data']['packages']>[string];
+export type LockEntry = NonNullable<Shrinkwrap['data']['packages']>[string];
 
 /** The parsed hidden lockfile of a tree, reused while neither it nor node_modules changed. */
 const cache = new Map<string, { key: string; packages: Record<string, LockEntry> }>();
@@ -28,7 +29,7 @@ const cache = new Map<string, { key: string; packages: Record<string, LockEntry>
 export async function loadFromHiddenLockfile(root: string, namespace: string | null, manifest: Record<string, unknown>, installLinks: boolean): Promise<TreeGraph | null> {
   const packages = await hiddenLockfile(root);
   if (!packages) return null;
-  return buildGraph(root, namespace, manifest, packages, installLinks);
+  return graphFromLocations(root, namespace, manifest, packages, { installLinks, manager: 'npm' });
 }
 
 async function hiddenLockfile(root: string): Promise<Record<string, LockEntry> | null> {
@@ -63,7 +64,20 @@ interface Draft {
   declared: [string, string, EdgeType][];
 }
 
-async function buildGraph(root: string, namespace: string | null, manifest: Record<string, unknown>, packages: Record<string, LockEntry>, installLinks: boolean): Promise<TreeGraph> {
+/**
+ * The graph of a tree laid out the way npm lays it out (a folder per copy, found by Node's lookup),
+ * from a record per location: npm's hidden lockfile, or what Bun's and Yarn's lockfiles say about the
+ * same layout. Edges resolve by walking up node_modules folders, as Node does, and are judged as
+ * arborist judges them.
+ */
+export async function graphFromLocations(
+  root: string,
+  namespace: string | null,
+  manifest: Record<string, unknown>,
+  packages: Record<string, LockEntry>,
+  options: { installLinks: boolean; manager: PackageManagerName },
+): Promise<TreeGraph> {
+  const { installLinks } = options;
   const nodes: PackageNode[] = [];
   const drafts = new Map<string, Draft>();
   const add = (location: string, entry: LockEntry, declared: [string, string, EdgeType][], extra: Partial<PackageNode> = {}): Draft => {
@@ -150,7 +164,7 @@ async function buildGraph(root: string, namespace: string | null, manifest: Reco
     }
   }
   markExtraneous(nodes, edges);
-  return { namespace, root, source: 'actual', nodes, edges };
+  return { namespace, root, source: 'actual', manager: options.manager, nodes, edges };
 }
 
 /** A resolved dependency, and whether node_modules holds a symlink to it rather than the folder itself. */
@@ -233,9 +247,13 @@ function satisfies(node: PackageNode, name: string, spec: string): boolean {
   return verdict;
 }
 
+const MANAGER_PROTOCOL = /^(workspace|patch|portal|catalog|exec|link):/;
+
 /** Whether the installed copy satisfies the spec, as arborist's depValid decides for registry specs. */
 function judge(node: PackageNode, name: string, spec: string): boolean {
   if (spec === '' || spec === '*') return true;
+  // Yarn's, pnpm's and Bun's own protocols: the copy in the tree was resolved from that very spec.
+  if (MANAGER_PROTOCOL.test(spec)) return true;
   // Plain ranges are most specs; npm-package-arg's full parse (URLs, git hosts) is for the rest.
   if (semver.validRange(spec, true) !== null) return semver.satisfies(node.version, spec, true);
   let parsed: npa.Result;
@@ -252,35 +270,6 @@ function judge(node: PackageNode, name: string, spec: string): boolean {
   if (parsed.type === 'range' || parsed.type === 'version') return parsed.fetchSpec === '*' || semver.satisfies(node.version, parsed.fetchSpec ?? '*', true);
   // Tags, git, tarballs and folders: arborist compares resolved URLs; a lockfile-installed copy was resolved from that very spec.
   return true;
-}
-
-/**
- * Packages nothing in the project reaches, as arborist's calcDepFlags marks extraneous: reachable
- * only through optional peer dependencies counts as unreached, and a reached package keeps the
- * packages whose node_modules it sits in.
- */
-function markExtraneous(nodes: PackageNode[], edges: DependencyEdge[]): void {
-  const reached = new Set<number>();
-  const queue = nodes.filter((n) => n.isRoot || n.isWorkspace).map((n) => n.id);
-  for (const id of queue) reached.add(id);
-  while (queue.length > 0) {
-    const id = queue.pop() ?? 0;
-    for (const edgeId of nodes[id]?.edgesOut ?? []) {
-      const edge = edges[edgeId];
-      if (!edge || edge.to === null || edge.type === 'peerOptional' || reached.has(edge.to)) continue;
-      reached.add(edge.to);
-      queue.push(edge.to);
-    }
-  }
-  const byLocation = new Map(nodes.map((n) => [n.location, n]));
-  for (const node of nodes) {
-    if (!reached.has(node.id)) continue;
-    for (let at = node.location.lastIndexOf('/node_modules/'); at > 0; at = node.location.lastIndexOf('/node_modules/', at - 1)) {
-      const parent = byLocation.get(node.location.slice(0, at));
-      if (parent) reached.add(parent.id);
-    }
-  }
-  for (const node of nodes) node.extraneous = !reached.has(node.id);
 }
 
 /** Whether a folder (relative to the root) is one of the root's npm workspaces. */

@@ -1,4 +1,5 @@
 import { anchorForEdge, anchorsFor, copiesOf, dependentOf, describeNode, edgeAt, nodeAt } from './graph';
+import { where, wordsOf } from './manager-words';
 import type { Conflict, DependencyEdge, TreeGraph } from './types';
 
 /** Packages that break when two copies load in one process, checked unless the user replaces the list. */
@@ -6,10 +7,11 @@ export const DEFAULT_SINGLETONS: readonly string[] = ['react', 'react-dom', 'vue
 
 /**
  * The conflicts inside one tree, from arborist's edge verdicts: invalid and missing dependencies,
- * peer conflicts (explained the way npm's ERESOLVE report does), and singletons installed twice.
+ * peer conflicts (explained the way npm's ERESOLVE report does), and singletons installed twice
+ * (an error, unless the project lists the package in `allowDuplicates`).
  */
-export function treeConflicts(graph: TreeGraph, singletons: readonly string[]): Conflict[] {
-  return [...edgeConflicts(graph), ...singletonConflicts(graph, singletons)];
+export function treeConflicts(graph: TreeGraph, singletons: readonly string[], allowDuplicates: readonly string[] = []): Conflict[] {
+  return [...edgeConflicts(graph), ...singletonConflicts(graph, singletons, allowDuplicates)];
 }
 
 function edgeConflicts(graph: TreeGraph): Conflict[] {
@@ -36,23 +38,25 @@ function edgeConflicts(graph: TreeGraph): Conflict[] {
 
 function missingConflict(graph: TreeGraph, edge: DependencyEdge): Conflict {
   const from = nodeAt(graph, edge.from);
-  const kind = edge.type === 'peer' ? 'peer dependency' : 'dependency';
+  const words = wordsOf(graph);
+  const { message, severity } = edge.type === 'peer' ? words.missingPeer(graph, edge) : { message: words.missing(graph, edge), severity: 'error' as const };
   return {
     kind: 'missing',
-    severity: 'error',
+    severity,
     package: edge.name,
     namespace: graph.namespace,
     versions: [],
     dependents: [dependentOf(graph, edge)],
-    locations: [],
+    // The copy that lacks it: a package installed in several places lacks it once per copy.
+    locations: from.isRoot ? [] : [from.location],
+    paths: [from.path],
     anchors: anchorForEdge(graph, edge),
-    message: `Missing ${kind}: ${describeNode(from)} needs ${edge.name}@"${edge.spec}", which is not installed${where(graph)}. Run the install again.`,
+    message,
   };
 }
 
 function invalidConflict(graph: TreeGraph, target: number, edges: DependencyEdge[]): Conflict {
   const copy = nodeAt(graph, target);
-  const needs = edges.map((e) => `${describeNode(nodeAt(graph, e.from))} needs "${e.spec}"`).join('; ');
   return {
     kind: 'invalid',
     severity: 'error',
@@ -61,26 +65,21 @@ function invalidConflict(graph: TreeGraph, target: number, edges: DependencyEdge
     versions: [copy.version],
     dependents: edges.map((e) => dependentOf(graph, e)),
     locations: [copy.location],
+    paths: [copy.path],
     anchors: unique(edges.flatMap((e) => anchorForEdge(graph, e))),
-    message: `Invalid: ${copy.name}@${copy.version} is installed at ${copy.location}${where(graph)}, but ${needs}.`,
+    message: wordsOf(graph).invalid(graph, copy, edges),
   };
 }
 
 /**
- * Explains a peer conflict as ERESOLVE does: what was found (the copy and who asked for it) and the
- * peer dependency that cannot be resolved against it (who needs what).
+ * Explains a peer conflict as the package manager does (npm's ERESOLVE, pnpm's unmet peer, ...):
+ * what was found (the copy and who asked for it) and the peer dependency it does not satisfy.
  */
 function peerConflict(graph: TreeGraph, target: number, edges: DependencyEdge[]): Conflict {
   const found = nodeAt(graph, target);
   const bad = new Set(edges.map((e) => e.id));
   const satisfied = found.edgesIn.map((id) => edgeAt(graph, id)).filter((e) => !bad.has(e.id));
   const foundBecause = satisfied.length > 0 ? satisfied.map((e) => `${found.name}@"${e.spec}" from ${describeNode(nodeAt(graph, e.from))}`).join(', ') : 'nothing depends on it directly';
-  const unresolved = edges
-    .map((e) => {
-      const local = e.problem === 'PEER LOCAL' ? ' (installed in its own node_modules, so it is not shared)' : '';
-      return `peer ${e.name}@"${e.spec}" from ${describeNode(nodeAt(graph, e.from))}${local}`;
-    })
-    .join('; ');
   const wanted = edges.map((e) => e.spec);
   return {
     kind: 'peer',
@@ -90,37 +89,38 @@ function peerConflict(graph: TreeGraph, target: number, edges: DependencyEdge[])
     versions: unique([found.version, ...wanted]),
     dependents: [...satisfied, ...edges].map((e) => dependentOf(graph, e)),
     locations: [found.location],
+    paths: [found.path],
     // Both sides are anchored: the user may fix it at the package that brought the found copy or
     // at the one whose peer range it misses, and isolating either one resolves it.
     anchors: unique([...edges.flatMap((e) => anchorForEdge(graph, e)), ...anchorsFor(graph, found.id)]),
-    message: `Peer conflict (npm: ERESOLVE)${where(graph)}. Found: ${found.name}@${found.version} at ${found.location}, from ${foundBecause}. Could not resolve dependency: ${unresolved}. Isolate one side in a namespace to keep both.`,
+    message: wordsOf(graph).peer(graph, found, edges, foundBecause),
   };
 }
 
-function singletonConflicts(graph: TreeGraph, singletons: readonly string[]): Conflict[] {
+function singletonConflicts(graph: TreeGraph, singletons: readonly string[], allowDuplicates: readonly string[]): Conflict[] {
   const conflicts: Conflict[] = [];
   for (const name of singletons) {
     const copies = copiesOf(graph, name);
     if (copies.length < 2) continue;
+    const allowed = allowDuplicates.includes(name);
     const dependents = copies.flatMap((c) => c.edgesIn.map((id) => dependentOf(graph, edgeAt(graph, id))));
     const list = copies.map((c) => `${c.version} at ${c.location}`).join(', ');
     conflicts.push({
       kind: 'singleton',
-      severity: 'warning',
+      severity: allowed ? 'warning' : 'error',
       package: name,
       namespace: graph.namespace,
       versions: unique(copies.map((c) => c.version)),
       dependents,
       locations: copies.map((c) => c.location),
+      paths: copies.map((c) => c.path),
       anchors: unique(copies.flatMap((c) => anchorsFor(graph, c.id))),
-      message: `${name} is installed ${copies.length} times${where(graph)} (${list}); it expects to be loaded once per process. Deduplicate, or isolate the users of one copy in a namespace.`,
+      message: allowed
+        ? `${name} is installed ${copies.length} times${where(graph)} (${list}); multiverse.json allows it ("allowDuplicates"), so the copies must never meet in one process.`
+        : `${name} is installed ${copies.length} times${where(graph)} (${list}); it expects to be loaded once per process, and two copies that meet fail at run time (graphql: "another module or realm"; React: invalid hook call). Deduplicate, or isolate the users of one copy in a namespace; if the copies never meet, list "${name}" in "allowDuplicates" of multiverse.json.`,
     });
   }
   return conflicts;
-}
-
-function where(graph: TreeGraph): string {
-  return graph.namespace === null ? '' : ` in namespace "${graph.namespace}"`;
 }
 
 function unique<T>(items: T[]): T[] {

@@ -56,12 +56,20 @@ export interface DependencyEdge {
 /** Where a tree came from: the folders on disk, only the lockfile, or nothing to read at all. */
 export type TreeSource = 'actual' | 'virtual' | 'manifest-only';
 
+/**
+ * The package manager that installed a tree, whose view of it the analysis takes: what counts as a
+ * dependency, how peers resolve, and the words findings use. Namespace trees are always `npm`'s
+ * (arborist installs them, whatever manages the app).
+ */
+export type PackageManagerName = 'npm' | 'pnpm' | 'yarn-classic' | 'yarn-berry' | 'bun';
+
 export interface TreeGraph {
   /** `null` for the project's main tree, otherwise the namespace name. */
   namespace: string | null;
   /** Absolute path of the folder holding this tree's package.json. */
   root: string;
   source: TreeSource;
+  manager: PackageManagerName;
   nodes: PackageNode[];
   edges: DependencyEdge[];
 }
@@ -73,6 +81,8 @@ export type ConflictKind =
   | 'singleton'
   | 'namespace-not-installed'
   | 'namespace-stale'
+  | 'namespace-orphaned'
+  | 'main-tree-leftover'
   | 'ambiguous'
   | 'declared-twice';
 
@@ -110,7 +120,12 @@ export interface Conflict {
   dependents: Dependent[];
   /** Locations of the copies involved, relative to their tree's root. */
   locations: string[];
-  /** The manifest entries that lead to the conflict; empty when none can be pointed at. */
+  /** Absolute paths of the copies (package folders) the finding is about, or of the namespace's tree. */
+  paths: string[];
+  /**
+   * The manifest entries that lead to the conflict, the one that causes it first (an editor puts its
+   * diagnostic there and shows the others as related); empty when none can be pointed at.
+   */
   anchors: ConflictAnchor[];
   /** One paragraph in npm's words, naming versions and dependents. */
   message: string;
@@ -122,6 +137,8 @@ export type { NamespaceState };
 export interface NamespaceSummary {
   name: string;
   state: NamespaceState;
+  /** For a stale namespace, which input changed since it was installed. */
+  staleReason: string | null;
   /** Absolute path of `.multiverse/<name>`. */
   root: string;
   dependencies: Record<string, string>;

@@ -11,25 +11,34 @@ import { projectDir, projectHelp, projectOption } from './project-option';
  * project, with an exit code a pipeline can branch on.
  */
 export const checkCommand: Command = {
-  name: 'check',
-  summary: 'find dependency conflicts in the project and its namespaces',
   help: `Usage: multiverse check [--json] [--singleton <pkg>]... [-C <dir>]
 
-Analyses the installed tree (or the lockfile when node_modules is missing), npm workspaces and the
-namespace trees of multiverse.json, and reports:
-  invalid        an installed version outside the range a dependent asks for
-  missing        a dependency that is not installed (optional ones are never reported)
-  peer           a peer dependency conflict, explained as npm's ERESOLVE would
-  singleton      react, react-dom, vue, graphql, @angular/core (and --singleton ones) installed twice
-  namespace-*    a namespace that is not installed or stale, or routing that is ambiguous
-  declared-twice a package in a namespace and directly in package.json (a warning: it is allowed)
+Analyses the installed tree (or the lockfile when node_modules is missing) as the project's package
+manager sees it (npm, pnpm, Yarn classic, Yarn Berry with node_modules or Plug'n'Play, Bun), its
+workspaces and the namespace trees of multiverse.json, and reports, in that manager's words, each
+finding with the copy (folder) it is about:
+  invalid            an installed version outside the range a dependent asks for
+  missing            a dependency that is not installed (optional ones are never reported)
+  peer               a peer dependency conflict (npm's ERESOLVE, pnpm's unmet peer, Yarn's YN0060...)
+  singleton          react, react-dom, vue, graphql, @angular/core (and --singleton ones) installed
+                     twice in one tree: an error, or a warning for packages multiverse.json lists in
+                     "allowDuplicates"
+  namespace-not-installed, namespace-stale
+                     a namespace to install; "stale" says which input changed
+  namespace-orphaned a namespace tree or map.json entry multiverse.json no longer declares (an
+                     error while map.json routes to it); "multiverse install" removes it
+  main-tree-leftover the main tree's copy of a package that moved into a namespace (a warning):
+                     "npm install" removes it
+  declared-twice     a package in a namespace and in package.json (a warning), saying which app
+                     files get which copy
 
 Options:
-      --json             print {"conflicts": [...], "summary": {...}} instead of text
+      --json             print {"conflicts": [...], "summary": {...}} instead of text; each conflict
+                         has "paths" (the copies' folders) and "anchors" (the manifest entries)
       --singleton <pkg>  also require <pkg> to be installed once (repeatable)
 ${projectHelp}
 
-Exit codes: 0 no errors (warnings allowed), 1 conflicts found, 2 usage or input errors.
+Exit codes: 0 no errors (warnings allowed), 1 at least one error, 2 usage or input errors.
 `,
   async run(args, io) {
     const { values, positionals } = parseArgs({
@@ -71,7 +80,9 @@ function report(analysis: ProjectAnalysis): string {
 }
 
 function formatConflict(conflict: Conflict, root: string): string {
-  const at = conflict.anchors.map((a) => `${path.relative(root, a.file) || a.file} ${a.jsonPath.join('.')}`);
+  const relative = (file: string): string => path.relative(root, file) || '.';
+  const copies = conflict.paths.length > 0 ? `\n         ${conflict.paths.length === 1 ? 'copy' : 'copies'} ${conflict.paths.map(relative).join(', ')}` : '';
+  const at = conflict.anchors.map((a) => `${relative(a.file)} ${a.jsonPath.join('.') || '(top level)'}`);
   const where = at.length > 0 ? `\n         at ${at.join(', ')}` : '';
-  return `${conflict.severity.padEnd(8)} ${conflict.kind}: ${conflict.message}${where}`;
+  return `${conflict.severity.padEnd(8)} ${conflict.kind}: ${conflict.message}${copies}${where}`;
 }

@@ -10,10 +10,8 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
+/** A command's implementation: loaded only when the command runs or its help is asked for. */
 export interface Command {
-  name: string;
-  /** One line for the command list. */
-  summary: string;
   /** Full `--help` text of the command. */
   help: string;
   /** Arguments after the first one belong to something else (a script): `--help` there is not ours. */

@@ -29,8 +29,6 @@ Exit codes: 0 success; 1 the extension failed to start or the method threw (mess
 
 /** `multiverse ext list` and `multiverse ext call`. */
 export const extCommand: Command = {
-  name: 'ext',
-  summary: 'list or call the isolated extensions of multiverse.json',
   help,
   async run(args, io) {
     const [sub, ...rest] = args;

@@ -1,11 +1,9 @@
 import { parseArgs } from 'node:util';
-import { installProject, ProgressDisplay, type InstallProjectResult } from '../install';
+import { installProject, ProgressDisplay, type InstallProjectResult, type ProgressEvent, type ProgressListener } from '../install';
 import { EXIT_OK, type CliIO, type Command } from './command';
 import { projectDir, projectHelp, projectOption } from './project-option';
 
 export const installCommand: Command = {
-  name: 'install',
-  summary: 'install the namespaces of multiverse.json into .multiverse/',
   help: `Usage: multiverse install [namespace...] [--force] [--json]
 
 Installs each namespace declared in multiverse.json into its own tree, .multiverse/<namespace>/
@@ -35,25 +33,25 @@ Exit codes: 0 installed or up to date; 2 bad config, unknown namespace, or a fai
       options: { force: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, ...projectOption },
     });
     const dir = await projectDir(values.project, io.cwd);
-    const result = await installWithProgress(dir, io, { namespaces: positionals, force: values.force });
+    const result = await withTreeProgress(io, (onProgress) => installProject(dir, { namespaces: positionals, force: values.force, onProgress }));
     if (values.json) io.stdout.write(`${JSON.stringify(jsonResult(result), null, 2)}\n`);
     else io.stdout.write(summary(result));
     return EXIT_OK;
   },
 };
 
-/** Runs {@link installProject} in `dir`, drawing progress on stderr. Shared with `isolate`. */
-export async function installWithProgress(dir: string, io: CliIO, options: { namespaces?: string[]; force?: boolean }): Promise<InstallProjectResult> {
+/**
+ * Runs `work`, drawing the progress it reports on stderr: one row per tree (a namespace, or the
+ * main tree), redrawn in place on a TTY. Shared by the commands that install.
+ */
+export async function withTreeProgress<T>(io: CliIO, work: (onProgress: (tree: string, event: ProgressEvent) => void) => Promise<T>): Promise<T> {
   const display = new ProgressDisplay(io.stderr);
-  const listeners = new Map<string, ReturnType<ProgressDisplay['listener']>>();
+  const listeners = new Map<string, ProgressListener>();
   try {
-    return await installProject(dir, {
-      ...options,
-      onProgress: (namespace, event) => {
-        let listener = listeners.get(namespace);
-        if (!listener) listeners.set(namespace, (listener = display.listener(namespace)));
-        listener(event);
-      },
+    return await work((tree, event) => {
+      let listener = listeners.get(tree);
+      if (!listener) listeners.set(tree, (listener = display.listener(tree)));
+      listener(event);
     });
   } finally {
     display.finish();

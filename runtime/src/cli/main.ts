@@ -1,6 +1,6 @@
 import { MultiverseError } from '../errors';
 import { version } from '../version';
-import { EXIT_USAGE, EXIT_OK, type CliIO, type Command } from './command';
+import { EXIT_USAGE, EXIT_OK, type CliIO } from './command';
 import { commands } from './commands';
 
 export function usage(): string {
@@ -26,18 +26,19 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     const topic = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
-    io.stdout.write(topic ? topic.help : usage());
+    io.stdout.write(topic ? topic.load().help : usage());
     return EXIT_OK;
   }
   if (name === '-v' || name === '--version') {
     io.stdout.write(`${version}\n`);
     return EXIT_OK;
   }
-  const command: Command | undefined = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`multiverse: unknown command ${JSON.stringify(name)}. Run "multiverse --help" for the list.\n`);
     return EXIT_USAGE;
   }
+  const command = entry.load();
   const ours = command.passThrough === true ? rest.slice(0, 1) : rest;
   if (ours.includes('-h') || ours.includes('--help')) {
     io.stdout.write(command.help);
@@ -47,7 +48,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof MultiverseError || isParseArgsError(error)) {
-      io.stderr.write(`multiverse ${command.name}: ${error.message}\n`);
+      io.stderr.write(`multiverse ${entry.name}: ${error.message}\n`);
       return EXIT_USAGE;
     }
     throw error;

@@ -5,12 +5,11 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../errors';
 import { loadProject } from '../project';
+import { pnpRuntimeArgs } from '../register/pnp-runtime';
 import { findProjectDir } from '../register/project-dir';
 import type { Command } from './command';
 
 export const runCommand: Command = {
-  name: 'run',
-  summary: 'run a script with its imports routed to the namespaces',
   passThrough: true,
   help: `Usage: multiverse run <script> [args...]
 
@@ -20,7 +19,9 @@ globs choose between namespaces), and code inside a namespace resolves only insi
 CommonJS and ES module apps. Everything after <script> is passed to it.
 
 The project is the nearest folder at or above the current one with multiverse.json; its
-namespaces must be installed ("multiverse install").
+namespaces must be installed ("multiverse install"). In a Yarn Plug'n'Play project, Yarn's runtime
+(.pnp.cjs and its loader) is set up first, as "yarn node" does, and every import the namespaces do
+not take goes to Yarn.
 
 Exit code: the script's own (128 + signal number when a signal ended it); 2 when the script or
 the project cannot be used.
@@ -34,7 +35,7 @@ the project cannot be used.
     // Fails here, with the reason, rather than inside the child (not installed, broken map).
     loadProject(projectDir);
     const register = pathToFileURL(path.join(__dirname, '..', 'register', 'index.js')).href;
-    const child = spawn(process.execPath, ['--import', register, file, ...rest], {
+    const child = spawn(process.execPath, [...pnpRuntimeArgs(projectDir, process.env), '--import', register, file, ...rest], {
       cwd: io.cwd,
       env: { ...process.env, MULTIVERSE_PROJECT: projectDir },
       stdio: ['inherit', 'pipe', 'pipe'],

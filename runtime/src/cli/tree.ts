@@ -6,8 +6,6 @@ import { countOption, projectDir, projectHelp, projectOption } from './project-o
 
 /** `multiverse tree [namespace]`: the dependency tree of the project or of one namespace, like npm ls. */
 export const treeCommand: Command = {
-  name: 'tree',
-  summary: 'print the dependency tree of the project or of a namespace',
   help: `Usage: multiverse tree [namespace] [--depth <n>] [--json] [-C <dir>]
 
 Prints the installed dependency tree of the project (or of the namespace tree <namespace> from

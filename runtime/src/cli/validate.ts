@@ -8,8 +8,6 @@ import { EXIT_OK, type Command } from './command';
  * same check every other command applies to namespace and extension names.
  */
 export const validateCommand: Command = {
-  name: 'validate-name',
-  summary: 'check a namespace or extension name',
   help: `Usage: multiverse validate-name <name> [--kind namespace|extension] [--json]
 
 Checks that <name> can name a namespace or an extension: a letter or digit first, then letters,

@@ -6,8 +6,6 @@ import { projectDir, projectHelp, projectOption } from './project-option';
 
 /** `multiverse why <pkg>`: every copy of a package, in which tree, and the chains that put it there. */
 export const whyCommand: Command = {
-  name: 'why',
-  summary: 'show every copy of a package and why it is installed',
   help: `Usage: multiverse why <pkg> [--json] [-C <dir>]
 
 Lists every installed copy of <pkg> in the main tree and in each namespace tree, with its version,

@@ -22,6 +22,11 @@ export interface ProjectConfig {
   file: string;
   namespaces: Record<string, NamespaceConfig>;
   extensions: Record<string, ExtensionConfig>;
+  /**
+   * Singleton packages (react, graphql, ...) the project knowingly has more than one copy of in a
+   * tree, because the copies never meet: `check` reports them as warnings, not errors.
+   */
+  allowDuplicates: string[];
 }
 
 /** One thing wrong with a config file, located in it (1-based line and column). */

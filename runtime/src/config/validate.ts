@@ -40,11 +40,12 @@ export function validateConfigText(text: string, file: string): { config: Projec
     problems.at(root, [], `the top level must be an object with "namespaces" and/or "extensions", got ${root.type}`);
     return { config: null, problems: problems.list };
   }
-  const config: ProjectConfig = { file, namespaces: {}, extensions: {} };
+  const config: ProjectConfig = { file, namespaces: {}, extensions: {}, allowDuplicates: [] };
   for (const [key, value, keyNode] of properties(root, problems, [])) {
     if (key === 'namespaces') config.namespaces = readMap(value, ['namespaces'], problems, 'namespace', readNamespace);
     else if (key === 'extensions') config.extensions = readMap(value, ['extensions'], problems, 'extension', readExtension);
-    else if (key !== '$schema') problems.at(keyNode, [key], unknownKey(key, ['namespaces', 'extensions', '$schema'], 'the top level'));
+    else if (key === 'allowDuplicates') config.allowDuplicates = readStrings(value, [key], problems, allowedDuplicateProblem);
+    else if (key !== '$schema') problems.at(keyNode, [key], unknownKey(key, ['namespaces', 'extensions', 'allowDuplicates', '$schema'], 'the top level'));
   }
   checkAmbiguity(root, config, problems);
   return problems.list.length === 0 ? { config, problems: [] } : { config: null, problems: problems.list };
@@ -157,6 +158,11 @@ function readStrings(node: Node, jsonPath: string[], problems: Problems, check: 
 function sharedProblem(value: unknown): string | undefined {
   const problem = packageNameProblem(value);
   return problem === undefined ? undefined : `${problem}; "shared" lists names of packages the app itself depends on`;
+}
+
+function allowedDuplicateProblem(value: unknown): string | undefined {
+  const problem = packageNameProblem(value);
+  return problem === undefined ? undefined : `${problem}; "allowDuplicates" lists names of singleton packages`;
 }
 
 /** Scope globs are matched against project-relative paths with forward slashes, so they must be written that way. */

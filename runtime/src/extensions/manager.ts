@@ -13,6 +13,7 @@ import { normalizeLoadOptions, type ExtensionSpec, type Isolation, type LoadOpti
 import type { PermissionReport } from './permission-report';
 import { hostSingleton, ProxiedSingleton, singletonKey, type SingletonClass } from './proxied-singleton';
 import { Runner } from './runner';
+import { extensionTreeDir } from './tree-dir';
 import { watchDirectory } from './watch';
 
 export interface ExtensionManagerOptions {
@@ -339,11 +340,6 @@ export class ExtensionManager extends EventEmitter {
     if (extension === undefined) throw notLoaded(name);
     return extension;
   }
-}
-
-/** Where an extension's own dependency tree is installed. The leading dot keeps these apart from namespace trees. */
-export function extensionTreeDir(root: string, name: string): string {
-  return path.join(root, '.multiverse', '.extensions', name);
 }
 
 function notLoaded(name: string): InputError {

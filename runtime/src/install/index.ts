@@ -1,6 +1,12 @@
 export { installTree, stageTree, defaultStore } from './tree';
 export type { InstallTreeOptions, StagedTree } from './tree';
-export { installProject, namespaceStatus, namespaceDir } from './project';
+export { installProject, namespaceStatus, namespaceStatuses, namespaceDir } from './project';
+export type { TreeStatus } from './fingerprint';
+export { mainTreeChanges, updateMainTree } from './main-tree';
+export type { MainTreeResult, UpdateMainTreeOptions } from './main-tree';
+export { orphanedNamespaces } from './orphans';
+export type { OrphanedNamespace } from './orphans';
+export { withProjectLock } from './project-lock';
 export type { InstallProjectOptions, InstallProjectResult, NamespaceState } from './project';
 export { readMap, mapFile } from './map';
 export type { NamespaceMap, NamespaceMapEntry } from './map';

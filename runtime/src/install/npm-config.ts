@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { detectPackageManager, parseYaml } from '../package-manager';
 
 /** Options handed to arborist (and through it to pacote and npm-registry-fetch). */
 export type RegistryOptions = Record<string, string | boolean | number>;
@@ -51,7 +52,9 @@ export interface NpmConfig {
  * project's `.npmrc`, then the user's (`~/.npmrc` or `$npm_config_userconfig`), then the global one
  * (`<node prefix>/etc/npmrc` or `$npm_config_globalconfig`). Per-registry credentials (`//host/:_authToken`) and scoped registries
  * (`@scope:registry`) pass through under their own keys, which is how npm-registry-fetch looks them
- * up; `${VAR}` in values is expanded from the environment as npm does.
+ * up; `${VAR}` in values is expanded from the environment as npm does. In a Yarn Berry project the
+ * registries and credentials are Yarn's instead (see {@link readYarnRegistrySettings}), since that
+ * is where its users keep them.
  */
 export async function readNpmConfig(projectDir: string, env: NodeJS.ProcessEnv = process.env): Promise<NpmConfig> {
   const userFile = env.npm_config_userconfig ?? env.NPM_CONFIG_USERCONFIG ?? path.join(os.homedir(), '.npmrc');
@@ -62,9 +65,12 @@ export async function readNpmConfig(projectDir: string, env: NodeJS.ProcessEnv =
     const text = await readOptional(file);
     if (text !== undefined) layers.push({ file, values: parseNpmrc(text, env, file) });
   }
-  const raw: Record<string, string> = {};
-  for (const layer of layers) Object.assign(raw, layer.values);
-  Object.assign(raw, fromEnv(env));
+  const npm: Record<string, string> = {};
+  for (const layer of layers) Object.assign(npm, layer.values);
+  Object.assign(npm, fromEnv(env));
+  // Yarn Berry never reads .npmrc: its registries and credentials replace npm's, other settings stay.
+  const yarn = await readYarnRegistrySettings(projectDir, env);
+  const raw: Record<string, string> = yarn === null ? npm : { ...Object.fromEntries(Object.entries(npm).filter(([key]) => !isRegistryKey(key))), ...yarn.values };
 
   const options: RegistryOptions = {};
   for (const [key, value] of Object.entries(raw)) {
@@ -77,7 +83,94 @@ export async function readNpmConfig(projectDir: string, env: NodeJS.ProcessEnv =
   if (raw.cache !== undefined) options.cache = path.join(raw.cache, '_cacache');
   const registry = withSlash(typeof options.registry === 'string' ? options.registry : 'https://registry.npmjs.org/');
   options.registry = registry;
-  return { options, registry, files: layers.map((l) => l.file).reverse() };
+  return { options, registry, files: [...(yarn?.files ?? []), ...layers.map((l) => l.file).reverse()] };
+}
+
+function isRegistryKey(key: string): boolean {
+  return key === 'registry' || key.startsWith('//') || /^@[^/]+:registry$/.test(key) || key === '_auth' || key === '_authToken';
+}
+
+/**
+ * The registry and credential settings of a Yarn Berry project, as npm config keys, or `null` when
+ * the project is not Yarn Berry's (npm, pnpm, Bun and Yarn classic read .npmrc). Yarn reads
+ * `.yarnrc.yml` from the home folder, then from every folder down to the project (the nearest
+ * wins), then `YARN_NPM_REGISTRY_SERVER`/`YARN_NPM_AUTH_TOKEN`: `npmRegistryServer` is the
+ * registry, `npmScopes.<scope>` a scope's registry and credentials, `npmRegistries.<url>` a
+ * registry's credentials, and `npmAuthToken`/`npmAuthIdent` the default registry's. `${VAR}` and
+ * `${VAR:-default}` are expanded from the environment, as Yarn does.
+ */
+export async function readYarnRegistrySettings(projectDir: string, env: NodeJS.ProcessEnv = process.env): Promise<{ values: Record<string, string>; files: string[] } | null> {
+  const root = path.resolve(projectDir);
+  const manifest = await readJsonObject(path.join(root, 'package.json'));
+  if ((await detectPackageManager(root, manifest)).name !== 'yarn-berry') return null;
+  const rcName = env.YARN_RC_FILENAME ?? '.yarnrc.yml';
+  const folders: string[] = [];
+  for (let dir = root; ; dir = path.dirname(dir)) {
+    folders.unshift(dir);
+    if (path.dirname(dir) === dir) break;
+  }
+  const home = os.homedir();
+  const candidates = [path.join(home, rcName), ...folders.filter((dir) => dir !== home).map((dir) => path.join(dir, rcName))];
+  const settings: Record<string, unknown> = {};
+  const files: string[] = [];
+  for (const file of candidates) {
+    const text = await readOptional(file);
+    if (text === undefined) continue;
+    files.push(file);
+    const rc = parseYaml(text, file);
+    for (const [key, value] of Object.entries(rc)) settings[key] = key === 'npmScopes' || key === 'npmRegistries' ? { ...(objectOr(settings[key])), ...objectOr(value) } : value;
+  }
+  if (env.YARN_NPM_REGISTRY_SERVER !== undefined) settings.npmRegistryServer = env.YARN_NPM_REGISTRY_SERVER;
+  if (env.YARN_NPM_AUTH_TOKEN !== undefined) settings.npmAuthToken = env.YARN_NPM_AUTH_TOKEN;
+  const at = files[files.length - 1] ?? path.join(root, rcName);
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? expandYarn(value, env, at) : undefined);
+  const values: Record<string, string> = {};
+  const registry = withSlash(text(settings.npmRegistryServer) ?? 'https://registry.yarnpkg.com');
+  values.registry = registry;
+  const credentials = (url: string, source: Record<string, unknown>): void => {
+    const token = text(source.npmAuthToken);
+    const ident = text(source.npmAuthIdent);
+    if (token !== undefined) values[`${nerfDart(url)}:_authToken`] = token;
+    if (ident !== undefined) values[`${nerfDart(url)}:_auth`] = ident.includes(':') ? Buffer.from(ident).toString('base64') : ident;
+  };
+  credentials(registry, settings);
+  for (const [url, entry] of Object.entries(objectOr(settings.npmRegistries))) credentials(url.startsWith('//') ? `https:${url}` : url, objectOr(entry));
+  for (const [scope, entry] of Object.entries(objectOr(settings.npmScopes))) {
+    const scoped = objectOr(entry);
+    const server = withSlash(text(scoped.npmRegistryServer) ?? registry);
+    values[`@${scope.replace(/^@/, '')}:registry`] = server;
+    credentials(server, scoped);
+  }
+  return { values, files: files.reverse() };
+}
+
+/** npm's key for a registry's credentials: the URL without its protocol, ending in a slash. */
+function nerfDart(url: string): string {
+  const parsed = new URL(url);
+  return `//${parsed.host}${parsed.pathname.endsWith('/') ? parsed.pathname : `${parsed.pathname}/`}`;
+}
+
+function expandYarn(value: string, env: NodeJS.ProcessEnv, file: string): string {
+  return value.replace(/\$\{([^}:]+)(?::-([^}]*))?\}/g, (_whole, name: string, fallback: string | undefined) => {
+    const found = env[name];
+    if (found !== undefined && found !== '') return found;
+    if (fallback !== undefined) return fallback;
+    throw new Error(`${file} uses \${${name}}, but the environment variable ${name} is not set. Set it, or write \${${name}:-default}.`);
+  });
+}
+
+function objectOr(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+async function readJsonObject(file: string): Promise<Record<string, unknown> | null> {
+  const text = await readOptional(file);
+  if (text === undefined) return null;
+  try {
+    return objectOr(JSON.parse(text));
+  } catch {
+    return null;
+  }
 }
 
 /** Parses .npmrc text (ini without sections): `key=value`, `;`/`#` comments, quoted values, `${VAR}`. */

@@ -2,10 +2,11 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { CONFIG_FILE, readConfig, type ProjectConfig } from '../config';
 import { InputError, MultiverseError } from '../errors';
-import { inputsHash, isInstalledTree, treeState } from './fingerprint';
+import { inputsHash, isInstalledTree, treeStatus, type TreeStatus } from './fingerprint';
 import { cancelledError, isCancellation } from './install-error';
 import { installedVersions, readMap, writeMap, type NamespaceMap, type NamespaceMapEntry } from './map';
 import { readNpmConfig } from './npm-config';
+import { orphanedNamespaces } from './orphans';
 import type { ProgressEvent } from './progress';
 import { withProjectLock } from './project-lock';
 import { pruneStore } from './store';
@@ -43,10 +44,7 @@ export function namespaceDir(projectDir: string, namespace: string): string {
  */
 export async function installProject(projectDir: string, options: InstallProjectOptions = {}): Promise<InstallProjectResult> {
   const root = path.resolve(projectDir);
-  const config = await readConfig(root);
-  if (config === null) {
-    throw new InputError('ENOCONFIG', `${path.join(root, CONFIG_FILE)} does not exist, so there are no namespaces to install. Create it, or run "multiverse isolate <package>" to move a dependency into a namespace.`);
-  }
+  const config = (await readConfig(root)) ?? (await orphansOnly(root));
   const declared = Object.keys(config.namespaces);
   const selected = options.namespaces && options.namespaces.length > 0 ? [...new Set(options.namespaces)] : declared;
   const unknown = selected.filter((n) => !(n in config.namespaces));
@@ -100,17 +98,35 @@ export async function installProject(projectDir: string, options: InstallProject
  * registry or the tree's files changed since, or map.json does not describe it), or 'installed'.
  */
 export async function namespaceStatus(projectDir: string, config: ProjectConfig): Promise<Record<string, NamespaceState>> {
+  const statuses = await namespaceStatuses(projectDir, config);
+  return Object.fromEntries(Object.entries(statuses).map(([name, status]) => [name, status.state]));
+}
+
+/** {@link namespaceStatus}, with the reason each stale namespace is stale (which input changed). */
+export async function namespaceStatuses(projectDir: string, config: ProjectConfig): Promise<Record<string, TreeStatus>> {
   const root = path.resolve(projectDir);
   const npmConfig = await readNpmConfig(root);
   const map = await readMap(root);
-  const status: Record<string, NamespaceState> = {};
+  const status: Record<string, TreeStatus> = {};
   for (const [name, ns] of Object.entries(config.namespaces)) {
-    const state = await treeState(namespaceDir(root, name), await inputsHash(ns.dependencies, npmConfig.options, root));
+    const tree = await treeStatus(namespaceDir(root, name), await inputsHash(ns.dependencies, npmConfig.options, root));
     const entry = map?.namespaces[name];
     const mapped = entry !== undefined && sameList(entry.shared, ns.shared) && sameList(entry.scope, ns.scope);
-    status[name] = state === 'installed' && !mapped ? 'stale' : state;
+    status[name] = tree.state === 'installed' && !mapped ? { state: 'stale', reason: entry === undefined ? '.multiverse/map.json has no entry for it' : 'its "shared" or "scope" changed since it was installed' } : tree;
   }
   return status;
+}
+
+/**
+ * The config of a project without multiverse.json, which has no namespaces: installing it prunes the
+ * trees left in .multiverse/. Without any, there is nothing to do, and the error says how to start.
+ */
+async function orphansOnly(root: string): Promise<ProjectConfig> {
+  const file = path.join(root, CONFIG_FILE);
+  if ((await orphanedNamespaces(root, null)).length === 0) {
+    throw new InputError('ENOCONFIG', `${file} does not exist, so there are no namespaces to install. Create it, or run "multiverse isolate <package>" to move a dependency into a namespace.`);
+  }
+  return { file, namespaces: {}, extensions: {}, allowDuplicates: [] };
 }
 
 async function buildMap(root: string, config: ProjectConfig): Promise<NamespaceMap> {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type Arborist from '@npmcli/arborist';
 import npa from 'npm-package-arg';
 import { dependencyProblem } from '../config/dependency-spec';
+import { arboristOptions } from './arborist-options';
 import { InputError } from '../errors';
 import { inputsHash, treeState, writeStamp } from './fingerprint';
 import { cancelledError, installError } from './install-error';
@@ -92,9 +92,7 @@ export async function stageTree(options: InstallTreeOptions): Promise<StagedTree
     await writeFile(path.join(staging, '.npmrc'), 'install-links=true\n');
     // Keep the versions locked by the previous install of this tree, as npm keeps a project's lockfile.
     await copyFile(path.join(dir, 'package-lock.json'), path.join(staging, 'package-lock.json')).catch(() => undefined);
-    // audit off: it is a network round trip per tree; `npm audit` in the tree's folder still works.
-    const arboristOptions: Arborist.Options = { ...npmConfig.options, path: staging, audit: false, installLinks: true, progress: false };
-    const reification = reifyWithProgress(arboristOptions, report, options.signal);
+    const reification = reifyWithProgress(arboristOptions(npmConfig, { path: staging, installLinks: true }), report, options.signal);
     await reification.done.catch((error: unknown) => {
       // An aborted fetch fails arborist with a network error: the cancellation is what happened.
       cancelled(reification.step());

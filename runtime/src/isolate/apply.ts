@@ -1,13 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { writeFileAtomic } from '../install/atomic-write';
-import type { FileEdit, IsolationPlan } from './plan';
+import type { FileEdit, ManifestEdits } from './plan';
 
 /**
  * Writes both edits of a plan, each atomically (temp file, then rename). multiverse.json goes
  * first: if package.json cannot be written, multiverse.json is put back, so the dependency is never
  * in neither file nor half-moved.
  */
-export async function applyIsolation(plan: IsolationPlan): Promise<void> {
+export async function applyIsolation(plan: ManifestEdits): Promise<void> {
   await writeFileAtomic(plan.config.file, plan.config.after);
   try {
     await writeFileAtomic(plan.packageJson.file, plan.packageJson.after);
@@ -18,7 +18,7 @@ export async function applyIsolation(plan: IsolationPlan): Promise<void> {
 }
 
 /** Puts both files back as they were before {@link applyIsolation}. */
-export async function revertIsolation(plan: IsolationPlan): Promise<void> {
+export async function revertIsolation(plan: ManifestEdits): Promise<void> {
   await restore(plan.packageJson);
   await restore(plan.config);
 }

@@ -8,9 +8,15 @@ export function detectFormatting(text: string): FormattingOptions {
   return { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
 }
 
-/** Sets (or, with `undefined`, removes) the value at `jsonPath`, touching nothing else in the text. */
+/**
+ * Sets (or, with `undefined`, removes) the value at `jsonPath`, touching nothing else in the text.
+ * A new property joins an object whose keys are in alphabetical order at its place in that order,
+ * as npm keeps dependencies sorted; in any other object it goes last.
+ */
 export function editJson(text: string, jsonPath: string[], value: unknown): string {
-  return applyEdits(text, modify(text, jsonPath, value, { formattingOptions: detectFormatting(text) }));
+  const name = jsonPath.at(-1) ?? '';
+  const getInsertionIndex = (keys: string[]): number => (keys.every((key, i) => i === 0 || (keys[i - 1] as string).localeCompare(key, 'en') <= 0) ? keys.filter((key) => key.localeCompare(name, 'en') < 0).length : keys.length);
+  return applyEdits(text, modify(text, jsonPath, value, { formattingOptions: detectFormatting(text), getInsertionIndex }));
 }
 
 /** Parses a strict JSON file (package.json), reporting a syntax error with its line and column. */

@@ -4,6 +4,7 @@ import { packageResolve } from './esm';
 import { resolvePackageExports, resolvePackageImports } from './exports-map';
 import { isSet } from './fs-cache';
 import { lookupPaths } from './lookup-paths';
+import { pnpPackageDir } from './pnp';
 
 const EXTENSIONS = ['.js', '.json', '.node'];
 const EXPORTS_PATTERN = /^((?:@[^/\\%]+\/)?[^./\\%][^/\\%]*)(\/.*)?$/;
@@ -26,6 +27,8 @@ export function resolveCommonJs(ctx: ResolveContext): string {
   if (!relative && !absolute) {
     const self = resolveSelf(ctx);
     if (self !== null) return self;
+    const pnp = resolveThroughPnp(ctx);
+    if (pnp !== undefined) return pnp;
   }
   const paths = absolute ? [''] : relative ? [path.dirname(fromFile)] : lookupPaths(ctx, path.dirname(fromFile), true);
   const found = findPath(ctx, paths, !relative && !absolute);
@@ -49,6 +52,24 @@ function resolveSelf(ctx: ResolveContext): string | null {
   else if (ctx.specifier.startsWith(`${name}/`)) subpath = `.${ctx.specifier.slice(name.length)}`;
   else return null;
   return finalizeMapped(ctx, resolvePackageExports(ctx, scope.dir, subpath, scope.json.exports));
+}
+
+/**
+ * A bare specifier in a Plug'n'Play project: Yarn names the package's folder, and the rest is what
+ * Node does in a package folder (its `exports`, else the file or directory named). `undefined`
+ * when no `.pnp.cjs` governs the importing file.
+ */
+function resolveThroughPnp(ctx: ResolveContext): string | undefined {
+  const match = EXPORTS_PATTERN.exec(ctx.specifier);
+  if (match === null || match[1] === undefined) return undefined;
+  const packageDir = pnpPackageDir(ctx, match[1]);
+  if (packageDir === undefined) return undefined;
+  const subpath = `.${match[2] ?? ''}`;
+  const json = ctx.cache.packageJson(packageDir);
+  if (json !== null && isSet(json.exports)) return finalizeMapped(ctx, resolvePackageExports(ctx, packageDir, subpath, json.exports));
+  const found = findPath({ ...ctx, specifier: subpath }, [packageDir], false);
+  if (found !== null) return found;
+  throw new ResolveError('MODULE_NOT_FOUND', ctx, `Cannot find module '${ctx.specifier}' in ${packageDir}, where Yarn Plug'n'Play places the package.`);
 }
 
 function findPath(ctx: ResolveContext, paths: string[], bare: boolean): string | null {

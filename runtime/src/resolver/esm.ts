@@ -5,6 +5,7 @@ import { resolvePackageExports, resolvePackageImports } from './exports-map';
 import { isSet } from './fs-cache';
 import { lookupPaths } from './lookup-paths';
 import { parsePackageName } from './package-name';
+import { pnpPackageDir } from './pnp';
 
 /**
  * Node's ESM resolution (the spec's ESM_RESOLVE) for everything but built-ins: no extension
@@ -41,15 +42,21 @@ export function packageResolve(ctx: ResolveContext, specifier: string, fromFile:
   if (scope !== null && isSet(scope.json.exports) && scope.json.name === name) {
     return resolvePackageExports(ctx, scope.dir, subpath, scope.json.exports);
   }
+  const pnp = pnpPackageDir({ ...ctx, fromFile }, name);
+  if (pnp !== undefined) return resolveInPackage(ctx, pnp, subpath);
   for (const modulesDir of lookupPaths(ctx, path.dirname(fromFile), false)) {
     const packageDir = path.join(modulesDir, name);
-    if (!ctx.cache.isDirectory(packageDir)) continue;
-    const json = ctx.cache.packageJson(packageDir);
-    if (json !== null && isSet(json.exports)) return resolvePackageExports(ctx, packageDir, subpath, json.exports);
-    if (subpath === '.') return legacyMainResolve(ctx, packageDir, json?.main);
-    return fileURLToPath(new URL(subpath, pathToFileURL(path.join(packageDir, 'package.json'))));
+    if (ctx.cache.isDirectory(packageDir)) return resolveInPackage(ctx, packageDir, subpath);
   }
   throw new ResolveError('MODULE_NOT_FOUND', ctx, `Cannot find package '${name}'${searched(ctx)}.`);
+}
+
+/** `subpath` of the package found in `packageDir`: through its `exports`, else its `main` or the file named. */
+function resolveInPackage(ctx: ResolveContext, packageDir: string, subpath: string): string {
+  const json = ctx.cache.packageJson(packageDir);
+  if (json !== null && isSet(json.exports)) return resolvePackageExports(ctx, packageDir, subpath, json.exports);
+  if (subpath === '.') return legacyMainResolve(ctx, packageDir, json?.main);
+  return fileURLToPath(new URL(subpath, pathToFileURL(path.join(packageDir, 'package.json'))));
 }
 
 const MAIN_SUFFIXES = ['', '.js', '.json', '.node', '/index.js', '/index.json', '/index.node'];

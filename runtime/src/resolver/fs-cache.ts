@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs from 'node:fs';
 import * as path from 'node:path';
 import { MultiverseError } from '../errors';
 
@@ -48,7 +48,7 @@ export class ResolverCache {
    */
   private kindFromListing(file: string): Kind | undefined {
     const dir = path.dirname(file);
-    if (dir === file) return undefined;
+    if (dir === file || isVirtual(file)) return undefined;
     let listing = this.listings.get(dir);
     if (listing === undefined) {
       listing = this.kind(dir) === Kind.Directory ? readListing(dir) : null;
@@ -138,9 +138,22 @@ function readListing(dir: string): Map<string, Kind | 'link'> | null {
   }
   const listing = new Map<string, Kind | 'link'>();
   for (const entry of entries) {
-    listing.set(entry.name, entry.isDirectory() ? Kind.Directory : entry.isSymbolicLink() ? 'link' : Kind.File);
+    listing.set(entry.name, entry.isDirectory() || isArchive(entry.name) ? Kind.Directory : entry.isSymbolicLink() ? 'link' : Kind.File);
   }
   return listing;
+}
+
+/**
+ * Under Yarn's Plug'n'Play runtime, `fs` reads into zip archives as folders (packages live in
+ * them), though `stat` and the listing of their parent still call them files.
+ */
+function isArchive(name: string): boolean {
+  return name.endsWith('.zip') && process.versions.pnp !== undefined;
+}
+
+/** Yarn's virtual paths (`.yarn/__virtual__/...`) exist for `stat` under its runtime, not in any listing. */
+function isVirtual(file: string): boolean {
+  return process.versions.pnp !== undefined && file.includes(`${path.sep}__virtual__${path.sep}`);
 }
 
 /** Node ignores `exports`/`imports` fields that are null as if they were absent. */

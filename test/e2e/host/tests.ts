@@ -181,6 +181,7 @@ export const hostTests: Record<string, (api: Vscode) => Promise<void>> = {
       (await level(namespaces)).some((r) => labelOf(r.item) === namespace && r.item.contextValue === 'namespace.installed') ? true : undefined,
     );
     await eventually('the fixture-lib conflict to clear', async () => ((await level(conflicts)).some((r) => labelOf(r.item) === 'fixture-lib') ? undefined : true));
+    assert.equal(await exists(api, api.Uri.joinPath(folder, 'node_modules', 'fixture-lib')), false, "the app's own copy of fixture-lib is still in node_modules");
   },
   async 'the server restarts on command and the views fill in again'(api) {
     const { conflicts } = await multiverse(api);
